@@ -1,0 +1,167 @@
+"""The ``intmon`` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import IntmonError
+
+
+def _project(args) -> Path:
+    project = Path(args.project).resolve()
+    if not (project / "notebooks").is_dir():
+        raise IntmonError(f"{project} has no notebooks/ folder: run intmon from the project folder "
+                          f"(where notebooks/ and parameters/ are) or pass --project DIR")
+    return project
+
+
+def _resolve(project: Path, value: str) -> Path:
+    p = Path(value)
+    return p if p.is_absolute() else project / p
+
+
+def cmd_demo_data(args) -> int:
+    from .demo import write_demo_data
+
+    data = _resolve(Path(args.project).resolve(), args.data)
+    write_demo_data(data, seed=args.seed)
+    print(f"synthetic demo data written to {data}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from .demo import write_demo_data
+    from .run import run, summary
+    from .store import ObservationStore
+
+    project = _project(args)
+    data = _resolve(project, args.data)
+    if not ObservationStore(data).exists():
+        if args.data != "data":
+            raise IntmonError(f"no observation data in {data}; import data there first")
+        print(f"no data in {data}: generating the synthetic demo Land first", file=sys.stderr)
+        write_demo_data(data)
+    results, index = run(project, data, _resolve(project, args.parameters),
+                         _resolve(project, args.outputs), areas=args.area, topics=args.topic,
+                         jobs=args.jobs, quiet=args.quiet)
+    print(summary(results))
+    if index:
+        print(f"index: {index}")
+    return 1 if any(r["status"] == "failed" for r in results) else 0
+
+
+def cmd_values(args) -> int:
+    from .parameters import discover, load_defaults, load_parameters
+    from .published import indicator_table
+    from .store import ObservationStore, is_valid_area_id
+    from .formatting import format_value
+    from .catalogue import load_catalogue
+
+    project = Path(args.project).resolve()
+    if not is_valid_area_id(args.area):
+        raise IntmonError(f"--area {args.area!r} is not an area id (AGS as text, e.g. 09761000)")
+    store = ObservationStore(_resolve(project, args.data))
+    min_count = args.min_count
+    if min_count is None:
+        parameter_dir = _resolve(project, args.parameters)
+        files = [p for p in discover(parameter_dir) if p.stem == args.area]
+        params = load_parameters(files[0]) if files else load_defaults(parameter_dir)
+        min_count = params["disclosure"]["min_count"]
+    table = indicator_table(store, min_count)
+    t = table[(table["area_id"] == args.area) & (table["year"] == args.year)]
+    if args.indicator:
+        load_catalogue().get(args.indicator)  # clear error for an unknown id
+        t = t[t["indicator_id"] == args.indicator]
+    if t.empty:
+        raise IntmonError(f"no indicator values for area {args.area} in {args.year}; check the "
+                          f"area id and the year")
+    t = t.assign(shown=[format_value(v, s, u) for v, s, u in zip(t["value"], t["status"], t["unit"])])
+    if store.is_synthetic():
+        t = t.assign(data_origin="synthetic demo data (intmon), not real")
+        print("note: synthetic demo data, not real values", file=sys.stderr)
+    cols = ["indicator_id", "area_id", "year", "group", "sex", "value", "shown", "numerator",
+            "denominator", "unit", "status", "reason"] + (["data_origin"] if "data_origin" in t else [])
+    if args.format == "csv":
+        t[cols].to_csv(sys.stdout, index=False)
+    else:
+        print(t[cols].drop(columns=[c for c in ("data_origin",) if c in t]).to_string(index=False))
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .sources import IMPORTERS
+    from .store import ObservationStore
+
+    store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
+    print(IMPORTERS[args.kind](args.files, store))
+    return 0
+
+
+def cmd_docs(args) -> int:
+    from .fileio import write_text
+    from .parameters import reference_table
+
+    target = _resolve(Path(args.project).resolve(), "docs/parameters.md")
+    write_text(target, reference_table())
+    print(f"written {target}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="intmon", description="Kommunales Integrationsmonitoring")
+    p.add_argument("--project", default=".", help="project folder (default: current folder)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("demo-data", help="write the synthetic demo Land into the data folder")
+    d.add_argument("--data", default="data")
+    d.add_argument("--seed", type=int, default=2024)
+    d.set_defaults(func=cmd_demo_data)
+
+    r = sub.add_parser("run", help="execute the report notebooks for every municipality and topic")
+    r.add_argument("--area", nargs="+", help="only these area ids")
+    r.add_argument("--topic", nargs="+", choices=["overview", "education", "labor", "housing",
+                                                   "participation"], help="only these topics")
+    r.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+                   help="parallel workers (default: number of cores, at most 4)")
+    r.add_argument("--data", default="data", help="data folder (default data/)")
+    r.add_argument("--parameters", default="parameters", help="parameter folder")
+    r.add_argument("--outputs", default="outputs", help="output folder")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=cmd_run)
+
+    v = sub.add_parser("values", help="print computed indicator values (as the reports show them)")
+    v.add_argument("--area", required=True)
+    v.add_argument("--year", type=int, required=True)
+    v.add_argument("--indicator")
+    v.add_argument("--format", choices=["table", "csv"], default="table")
+    v.add_argument("--min-count", type=int, help="disclosure threshold (default: from parameters)")
+    v.add_argument("--data", default="data")
+    v.add_argument("--parameters", default="parameters")
+    v.set_defaults(func=cmd_values)
+
+    i = sub.add_parser("import", help="load files into the observation store")
+    i.add_argument("kind", choices=["areas", "observations"],
+                   help="areas: area register; observations: intmon long format")
+    i.add_argument("files", nargs="+")
+    i.add_argument("--data", default="data")
+    i.set_defaults(func=cmd_import)
+
+    doc = sub.add_parser("docs", help="regenerate docs/parameters.md from the parameter schema")
+    doc.set_defaults(func=cmd_docs)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except IntmonError as exc:
+        print(f"intmon: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""One figure style for every report: seaborn theme and colour-blind-safe group colours.
+
+The same group has the same colour everywhere (Okabe–Ito palette).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+GROUP_COLORS = {
+    "total": "#4D4D4D",
+    "german": "#0072B2",
+    "foreign": "#E69F00",
+    "with_migration_background": "#D55E00",
+    "without_migration_background": "#56B4E9",
+    "with_immigration_history": "#CC79A7",
+    "without_immigration_history": "#009E73",
+}
+AREA_COLORS = {"area": "#E69F00", "state": "#0072B2", "country": "#4D4D4D", "peer": "#56B4E9"}
+
+
+def set_theme() -> None:
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.85,
+                  rc={"figure.dpi": 100, "savefig.dpi": 150, "axes.titleweight": "bold",
+                      "figure.autolayout": False, "svg.hashsalt": "intmon",
+                      "axes.formatter.use_locale": False})
+
+
+def save(fig, stem: Path) -> dict[str, Path]:
+    """Write the figure as PNG and SVG (``stem`` without suffix); return the paths."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for ext in ("png", "svg"):
+        path = stem.with_suffix(f".{ext}")
+        fig.savefig(path, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None)
+        paths[ext] = path
+    return paths
+
+
+def to_html_img(fig, alt: str) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f'<img alt="{alt}" src="data:image/png;base64,{data}" style="max-width:100%">'

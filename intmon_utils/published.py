@@ -1,0 +1,45 @@
+"""The published tables: observations after disclosure control and the indicators from them.
+
+Computed once per data state and threshold and cached under ``<data>/derived/`` (keyed by
+the store's fingerprint), so hundreds of notebooks read one Parquet file instead of
+recomputing. Delete the folder at any time; it is rebuilt on demand.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .catalogue import load_catalogue
+from .disclosure import protect, violations
+from .errors import DataError
+from .fileio import atomic_path
+from .indicators import compute_indicators
+from .store import ObservationStore
+
+
+def _paths(store: ObservationStore, min_count: int):
+    stem = f"min{min_count}_{store.fingerprint()}"
+    return (store.derived_dir / f"observations_{stem}.parquet",
+            store.derived_dir / f"indicators_{stem}.parquet")
+
+
+def build(store: ObservationStore, min_count: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Protect the observations, audit them, compute every indicator; cache both tables."""
+    obs_path, ind_path = _paths(store, min_count)
+    if obs_path.exists() and ind_path.exists():
+        return pd.read_parquet(obs_path), pd.read_parquet(ind_path)
+    areas = store.read_areas()
+    protected = protect(store.read_observations(), areas, min_count)
+    problems = violations(protected, areas, min_count)
+    if len(problems):
+        raise DataError(f"disclosure audit failed for {len(problems)} cells, e.g. "
+                        f"{problems.iloc[0].to_dict()}; nothing was published")
+    table = compute_indicators(protected, load_catalogue())
+    for path, frame in ((obs_path, protected), (ind_path, table)):
+        with atomic_path(path) as tmp:
+            frame.to_parquet(tmp, index=False)
+    return protected, table
+
+
+def indicator_table(store: ObservationStore, min_count: int) -> pd.DataFrame:
+    return build(store, min_count)[1]

@@ -1,0 +1,477 @@
+"""What the notebooks call: each method returns a ``Section`` that renders as HTML.
+
+A notebook cell is one line, e.g. ``report.key_figures()``. The section shows a table or a
+figure with German (or English) labels and status symbols, writes the same content to
+``tables/*.csv`` and ``figures/*.png|svg`` in the output folder, and says plainly when
+something is not available and why.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import comparisons, plotting
+from .catalogue import TOPIC_LABELS, TOPICS, load_catalogue
+from .formatting import LEGEND, UNIT_LABEL, format_count, format_value
+from .indicators import VALUED_STATUSES
+from .errors import ParameterError
+from .parameters import load_parameters
+from .published import build
+from .store import ObservationStore
+from .vocabulary import load_vocabulary
+
+T = {  # report texts
+    "title": {"de": "Integrationsmonitoring {name} {year}", "en": "Integration monitoring {name} {year}"},
+    "synthetic": {"de": "SYNTHETISCHE DEMODATEN: Alle Zahlen dieses Berichts sind erfunden "
+                        "(intmon-Demogenerator) und beschreiben keine reale Kommune.",
+                  "en": "SYNTHETIC DEMO DATA: every number in this report is invented (intmon "
+                        "demo generator) and describes no real municipality."},
+    "key_figures": {"de": "Kennzahlen", "en": "Key figures"},
+    "time_series": {"de": "Entwicklung im Zeitverlauf", "en": "Change over time"},
+    "comparison": {"de": "Vergleich mit Land, Deutschland und Vergleichskommunen",
+                   "en": "Comparison with the Land, Germany and peers"},
+    "subdistricts": {"de": "Kleinräumige Unterschiede", "en": "Differences between sub-districts"},
+    "goals": {"de": "Ziele", "en": "Goals"},
+    "commentary": {"de": "Interpretation und qualitative Befunde",
+                   "en": "Interpretation and qualitative findings"},
+    "availability": {"de": "Datenverfügbarkeit", "en": "Data availability"},
+    "methods": {"de": "Methoden und Quellen", "en": "Methods and sources"},
+    "indicator": {"de": "Indikator", "en": "Indicator"},
+    "group": {"de": "Gruppe", "en": "Group"},
+    "change1": {"de": "Veränderung zum Vorjahr", "en": "Change on previous year"},
+    "change5": {"de": "Veränderung in 5 Jahren", "en": "Change over 5 years"},
+    "gap": {"de": "Abstand {a} – {b}", "en": "Gap {a} – {b}"},
+    "numerator": {"de": "Zähler", "en": "Numerator"},
+    "denominator": {"de": "Nenner", "en": "Denominator"},
+    "unit": {"de": "Einheit", "en": "Unit"},
+    "none_available": {"de": "Für {name} ist in diesem Themenfeld {year} kein Indikator verfügbar. "
+                             "Gründe stehen im Abschnitt Datenverfügbarkeit.",
+                       "en": "No indicator of this topic is available for {name} in {year}. "
+                             "See the data availability section for the reasons."},
+    "no_subdistricts": {"de": "Für {name} liegen keine kleinräumigen Daten (Stadtteile) vor: "
+                              "{why}",
+                        "en": "No sub-district data exist for {name}: {why}"},
+    "no_subdistricts_why": {"de": "Das Gebiet ist nicht in Stadtteile gegliedert, oder die "
+                                  "Stadtteildaten wurden nicht geliefert.",
+                            "en": "the area has no sub-districts in the register, or their data "
+                                  "were not delivered."},
+    "no_goals": {"de": "Für dieses Themenfeld hat die Arbeitsgruppe keine Ziele festgelegt "
+                       "(Schlüssel 'targets' in der Parameterdatei).",
+                 "en": "The working group has set no goals for this topic ('targets' in the "
+                       "parameter file)."},
+    "no_commentary": {"de": "Noch keine Interpretation hinterlegt. Die Arbeitsgruppe ergänzt "
+                            "sie in {path}.",
+                      "en": "No interpretation yet. The working group adds it in {path}."},
+    "available": {"de": "verfügbar", "en": "available"},
+    "not_available": {"de": "nicht verfügbar", "en": "not available"},
+    "groups_missing": {"de": "ohne Vergleich {groups}: {why}", "en": "no comparison {groups}: {why}"},
+    "not_available_because": {"de": "nicht verfügbar für {name}, weil {why}",
+                              "en": "not available for {name}, because {why}"},
+    "disclosure": {"de": "Geheimhaltung: Fallzahlen von 1 bis {k} werden gesperrt (.), dazu "
+                         "weitere Felder, wo eine gesperrte Zahl sonst aus Summen "
+                         "zurückgerechnet werden könnte (sekundäre Sperrung). {n} Werte dieses "
+                         "Gebiets sind betroffen.",
+                   "en": "Disclosure control: counts from 1 to {k} are suppressed (.), plus "
+                         "further cells wherever a suppressed count could otherwise be recovered "
+                         "from totals (secondary suppression). {n} values of this area are "
+                         "affected."},
+    "sources": {"de": "Datenquellen", "en": "Data sources"},
+}
+GOAL_STATES = {
+    "reached": {"de": "erreicht", "en": "reached"},
+    "not_reached": {"de": "noch nicht erreicht", "en": "not yet reached"},
+    "no_data": {"de": "keine Daten", "en": "no data"},
+}
+REASONS = {
+    "missing_numerator": {"de": "die Daten für den Zähler ({detail}) für dieses Gebiet nicht vorliegen",
+                          "en": "the data for the numerator ({detail}) do not exist for this area"},
+    "missing_denominator": {"de": "die Daten für den Nenner ({detail}) für dieses Gebiet nicht vorliegen",
+                            "en": "the data for the denominator ({detail}) do not exist for this area"},
+    "secret_source": {"de": "die Quelle den Wert geheim hält (.)",
+                      "en": "the source keeps the value confidential (.)"},
+    "secret_primary": {"de": "die Fallzahl unter der Geheimhaltungsschwelle liegt",
+                       "en": "the count is below the disclosure threshold"},
+    "secret_secondary": {"de": "der Wert zum Schutz kleiner Fallzahlen gesperrt ist",
+                         "en": "the value is suppressed to protect small counts"},
+    "zero_denominator": {"de": "der Nenner null ist", "en": "the denominator is zero"},
+    "not_yet_available": {"de": "die Angabe erst später anfällt (...)",
+                          "en": "the value is not yet available (...)"},
+    "uncertain": {"de": "der Wert nicht sicher genug ist (/)",
+                  "en": "the value is not reliable enough (/)"},
+    "not_meaningful": {"de": "eine Angabe nicht sinnvoll ist (x)",
+                       "en": "a value would not be meaningful (x)"},
+    "": {"de": "keine Daten vorliegen", "en": "no data exist"},
+}
+
+
+@dataclass
+class Section:
+    """One report section: a heading, HTML body, and the data behind it."""
+
+    title: str
+    body: str
+    data: pd.DataFrame | None = None
+    files: list[Path] = field(default_factory=list)
+    level: int = 2
+
+    def _repr_html_(self) -> str:
+        return f"<h{self.level}>{html.escape(self.title)}</h{self.level}>\n{self.body}"
+
+
+def _table_html(df: pd.DataFrame, lang: str) -> str:
+    table = df.to_html(index=False, escape=True, border=0, classes="intmon-table", na_rep=".")
+    return table + f'<p class="intmon-legend"><small>{html.escape(LEGEND[lang])}</small></p>'
+
+
+def _p(text: str, cls: str = "") -> str:
+    return f'<p class="{cls}">{html.escape(text)}</p>' if cls else f"<p>{html.escape(text)}</p>"
+
+
+class Report:
+    """All sections of one municipality × topic report."""
+
+    def __init__(self, params: dict, topic: str, data_dir: str | Path, output_dir: str | Path,
+                 project_dir: str | Path = "."):
+        self.params, self.topic = params, topic
+        self.lang = params["language"]
+        self.area_id, self.year = params["area_id"], params["year"]
+        self.project_dir = Path(project_dir)
+        self.output_dir = Path(output_dir)
+        self.store = ObservationStore(data_dir)
+        self.observations, self.table = build(self.store, params["disclosure"]["min_count"])
+        self.areas = self.store.read_areas()
+        self.names = self.areas.set_index("area_id")["name"].to_dict()
+        self.name = params.get("name") or self.names.get(self.area_id, self.area_id)
+        self.catalogue = load_catalogue()
+        self.vocab = load_vocabulary()
+        self.synthetic = bool(self.areas["synthetic"].any())
+        excluded = set(params["indicators"]["exclude"])
+        topics = TOPICS if topic == "overview" else (topic,)
+        self.indicators = [i for i in self.catalogue if i.topic in topics and i.id not in excluded
+                           and (topic != "overview" or i.key_figure)]
+        ids = {i.id for i in self.indicators}
+        self.mine = self.table[(self.table["area_id"] == self.area_id)
+                               & self.table["indicator_id"].isin(ids)]
+        plotting.set_theme()
+
+    # -- helpers ---------------------------------------------------------------------------
+    def t(self, key: str, **kw) -> str:
+        return T[key][self.lang].format(**kw)
+
+    def label(self, kind: str, key: str) -> str:
+        return self.vocab.label(kind, key, self.lang)
+
+    def _write_csv(self, df: pd.DataFrame, name: str) -> Path:
+        path = self.output_dir / "tables" / f"{self.topic}_{name}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        out = df.copy()
+        if self.synthetic:
+            out["data_origin"] = "synthetic demo data (intmon), not real"
+        out.to_csv(path, index=False, sep=";", decimal=",", encoding="utf-8")
+        return path
+
+    def _fmt(self, ind, value, status, **kw) -> str:
+        return format_value(value, status, ind.unit, self.lang, **kw)
+
+    def _row(self, ind_id, group, year=None, area=None):
+        t = self.table
+        r = t[(t["indicator_id"] == ind_id) & (t["area_id"] == (area or self.area_id))
+              & (t["year"] == (year or self.year)) & (t["group"] == group) & (t["sex"] == "total")]
+        return (r["value"].iloc[0], r["status"].iloc[0]) if len(r) else (np.nan, "missing_input")
+
+    def _available(self, ind) -> bool:
+        rows = self.mine[(self.mine["indicator_id"] == ind.id) & (self.mine["year"] == self.year)]
+        return bool(rows["status"].isin(VALUED_STATUSES).any())
+
+    # -- sections --------------------------------------------------------------------------
+    def header(self) -> Section:
+        topic_label = ("Überblick" if self.lang == "de" else "Overview") if self.topic == "overview" \
+            else TOPIC_LABELS[self.topic][self.lang]
+        body = ""
+        if self.synthetic:
+            body += (f'<div class="intmon-synthetic" style="border:3px solid #D55E00;padding:8px;'
+                     f'font-weight:bold">{html.escape(self.t("synthetic"))}</div>')
+        used = self.observations[self.observations["area_id"].isin(
+            [self.area_id, *self.areas.loc[self.areas["parent_id"] == self.area_id, "area_id"]])]
+        sources = sorted(used["source"].dropna().unique())
+        n_sup = int(((self.mine["status"] == "suppressed") & (self.mine["year"] == self.year)).sum())
+        body += _p(f"{topic_label} · {self.area_id} · {self.year}")
+        body += _p(self.t("sources") + ": " + "; ".join(sources))
+        body += _p(self.t("disclosure", k=self.params["disclosure"]["min_count"] - 1, n=n_sup))
+        return Section(self.t("title", name=self.name, year=self.year) + f": {topic_label}",
+                       body, level=1)
+
+    def key_figures(self) -> Section:
+        rows = []
+        for ind in self.indicators:
+            if not self._available(ind):
+                continue
+            for group in ind.groups:
+                value, status = self._row(ind.id, group)
+                if status == "missing_input":
+                    continue  # explained in the data availability section
+                before1, s1 = self._row(ind.id, group, self.year - 1)
+                before5, s5 = self._row(ind.id, group, self.year - 5)
+                land = comparisons.land_of(self.area_id, self.areas)
+                lv, ls = self._row(ind.id, group, area=land) if land else (np.nan, "missing_input")
+                ok1 = status in VALUED_STATUSES and s1 in VALUED_STATUSES
+                ok5 = status in VALUED_STATUSES and s5 in VALUED_STATUSES
+                rows.append({
+                    self.t("indicator"): ind.text("name", self.lang),
+                    self.t("group"): self.label("group", group),
+                    f"{self.year}": self._fmt(ind, value, status, with_unit=True),
+                    self.t("change1"): self._fmt(ind, value - before1, "ok", sign=True) if ok1 else ".",
+                    self.t("change5"): self._fmt(ind, value - before5, "ok", sign=True) if ok5 else ".",
+                    self.names.get(land, "Land"): self._fmt(ind, lv, ls, with_unit=True),
+                })
+            if ind.reference_group:
+                gap_rows = self.gaps[(self.gaps["indicator_id"] == ind.id)
+                                     & (self.gaps["area_id"] == self.area_id)
+                                     & (self.gaps["year"] == self.year) & (self.gaps["sex"] == "total")]
+                for g in gap_rows[gap_rows["status"] != "missing_input"].itertuples():
+                    rows.append({
+                        self.t("indicator"): ind.text("name", self.lang),
+                        self.t("group"): self.t("gap", a=self.label("group", g.group),
+                                                b=self.label("group", g.reference_group)),
+                        f"{self.year}": self._fmt(ind, g.gap, g.status, sign=True)
+                        + (" Pp." if ind.unit == "percent" and g.status in VALUED_STATUSES else ""),
+                        self.t("change1"): "", self.t("change5"): "",
+                        self.names.get(land, "Land"): "",
+                    })
+        if not rows:
+            return Section(self.t("key_figures"), _p(self.t("none_available", name=self.name,
+                                                             year=self.year), "intmon-gap"))
+        df = pd.DataFrame(rows)
+        path = self._write_csv(df, "key_figures")
+        return Section(self.t("key_figures"), _table_html(df, self.lang), df, [path])
+
+    @property
+    def gaps(self) -> pd.DataFrame:
+        if not hasattr(self, "_gaps"):
+            mine = self.table[self.table["area_id"] == self.area_id]
+            self._gaps = comparisons.gaps(mine, self.catalogue)
+        return self._gaps
+
+    def time_series(self) -> Section:
+        inds = [i for i in self.indicators if self._available(i)]
+        if not inds:
+            return Section(self.t("time_series"), _p(self.t("none_available", name=self.name,
+                                                             year=self.year), "intmon-gap"))
+        import matplotlib.pyplot as plt
+
+        ncols = min(3, len(inds))
+        nrows = -(-len(inds) // ncols)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.0 * nrows), squeeze=False)
+        for ax, ind in zip(axes.flat, inds):
+            d = self.mine[(self.mine["indicator_id"] == ind.id) & (self.mine["sex"] == "total")
+                          & (self.mine["year"] <= self.year)]
+            d = d.assign(value=d["value"].where(d["status"].isin(VALUED_STATUSES)))
+            for group in ind.groups:
+                g = d[d["group"] == group].sort_values("year")
+                if g["value"].notna().any():
+                    ax.plot(g["year"], g["value"], marker="o", ms=3,
+                            color=plotting.GROUP_COLORS[group], label=self.label("group", group))
+            ax.set_title(ind.text("name", self.lang), fontsize=9, wrap=True)
+            ax.set_ylabel(UNIT_LABEL[self.lang][ind.unit])
+            ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.legend(fontsize=7)
+        for ax in list(axes.flat)[len(inds):]:
+            ax.axis("off")
+        fig.tight_layout()
+        files = list(plotting.save(fig, self.output_dir / "figures" / f"{self.topic}_time_series").values())
+        data = self.mine[self.mine["indicator_id"].isin([i.id for i in inds])]
+        return Section(self.t("time_series"), plotting.to_html_img(fig, self.t("time_series")),
+                       data, files)
+
+    def comparison(self) -> Section:
+        areas = [(a, role) for a, role in
+                 comparisons.comparison_areas(self.area_id, self.areas, self.params["peers"])
+                 if a in self.names]
+        rows = []
+        for ind in self.indicators:
+            if not self._available(ind):
+                continue
+            for group in ind.groups:
+                row = {self.t("indicator"): ind.text("name", self.lang),
+                       self.t("group"): self.label("group", group)}
+                for area, role in areas:
+                    value, status = self._row(ind.id, group, area=area)
+                    row[self.names[area]] = self._fmt(ind, value, status, with_unit=True)
+                rows.append(row)
+        if not rows:
+            return Section(self.t("comparison"), _p(self.t("none_available", name=self.name,
+                                                            year=self.year), "intmon-gap"))
+        df = pd.DataFrame(rows)
+        path = self._write_csv(df, "comparison")
+        missing = [a for a, _ in comparisons.comparison_areas(self.area_id, self.areas,
+                                                              self.params["peers"])
+                   if a not in self.names]
+        note = _p(("Nicht im Datenbestand, daher nicht verglichen: " if self.lang == "de" else
+                   "Not in the data store, so not compared: ")
+                  + ", ".join("Deutschland" if a == "DG" and self.lang == "de" else
+                              "Germany" if a == "DG" else a for a in missing)) if missing else ""
+        return Section(self.t("comparison"), _table_html(df, self.lang) + note, df, [path])
+
+    def subdistricts(self) -> Section:
+        subs = self.areas[self.areas["parent_id"] == self.area_id]
+        t = self.table
+        d = t[t["area_id"].isin(subs["area_id"]) & (t["year"] == self.year) & (t["sex"] == "total")
+              & t["indicator_id"].isin([i.id for i in self.indicators])]
+        d_ok = d[d["status"].isin(VALUED_STATUSES)]
+        if d_ok.empty:
+            why = self.params["data_gaps"].get("subdistricts") or self.t("no_subdistricts_why")
+            return Section(self.t("subdistricts"), _p(self.t("no_subdistricts", name=self.name,
+                                                              why=why), "intmon-gap"))
+        inds = [i for i in self.indicators if i.id in set(d_ok["indicator_id"])]
+        unit_label = self.label("area_level", subs["level"].iloc[0])
+        table = pd.DataFrame({unit_label: subs["name"].to_numpy()}, index=subs["area_id"].to_numpy())
+        for ind in inds:
+            for group in ind.groups:
+                x = d[(d["indicator_id"] == ind.id) & (d["group"] == group)].set_index("area_id")
+                col = f"{ind.text('name', self.lang)} – {self.label('group', group)}"
+                table[col] = [self._fmt(ind, x["value"].get(a, np.nan),
+                                        x["status"].get(a, "missing_input")) for a in table.index]
+        table = table.loc[:, (table != ".").any()]
+        path = self._write_csv(table, "subdistricts")
+        # figure: the first indicator with sub-district data, groups side by side
+        import matplotlib.pyplot as plt
+
+        ind = inds[0]
+        f = d_ok[d_ok["indicator_id"] == ind.id].assign(
+            name=lambda x: x["area_id"].map(self.names),
+            Gruppe=lambda x: x["group"].map(lambda g: self.label("group", g)))
+        fig, ax = plt.subplots(figsize=(7, 0.32 * f["name"].nunique() + 1.2))
+        import seaborn as sns
+
+        sns.barplot(data=f.sort_values("value"), y="name", x="value", hue="Gruppe", ax=ax,
+                    palette={self.label("group", g): plotting.GROUP_COLORS[g] for g in ind.groups})
+        ax.set_xlabel(f"{ind.text('name', self.lang)} ({UNIT_LABEL[self.lang][ind.unit]})")
+        ax.set_ylabel("")
+        files = [path, *plotting.save(fig, self.output_dir / "figures" / f"{self.topic}_subdistricts").values()]
+        body = _table_html(table, self.lang) + plotting.to_html_img(fig, self.t("subdistricts"))
+        return Section(self.t("subdistricts"), body, table, files)
+
+    def goals(self) -> Section:
+        targets = {k: v for k, v in self.params["targets"].items()
+                   if self.topic == "overview" or v["indicator_id"].startswith(self.topic + ".")}
+        if not targets:
+            return Section(self.t("goals"), _p(self.t("no_goals")))
+        status = comparisons.goal_status(self.table, comparisons.gaps(
+            self.table[self.table["area_id"] == self.area_id], self.catalogue),
+            targets, self.area_id, self.year)
+        rows = []
+        for g in status.itertuples():
+            ind = self.catalogue.get(g.indicator_id)
+            what = ind.text("name", self.lang)
+            if g.measure == "gap":
+                what += " – " + self.t("gap", a=self.label("group", g.group),
+                                       b=self.label("group", ind.reference_group))
+            rows.append({self.t("indicator"): what,
+                         ("Ziel" if self.lang == "de" else "Target"):
+                             f"{'≤' if g.direction == 'below' else '≥'} "
+                             f"{self._fmt(ind, g.value, 'ok')} bis {g.by}",
+                         str(self.year): self._fmt(ind, g.current, "ok" if pd.notna(g.current) else "missing_input"),
+                         str(self.year - 1): self._fmt(ind, g.previous, "ok" if pd.notna(g.previous) else "missing_input"),
+                         ("Stand" if self.lang == "de" else "Status"): GOAL_STATES[g.state][self.lang]})
+        df = pd.DataFrame(rows)
+        path = self._write_csv(df, "goals")
+        rule = ("Regel: Ein Ziel ist erreicht, wenn der aktuelle Wert die Zielmarke erreicht oder "
+                "unterschreitet (bei 'höchstens') bzw. erreicht oder überschreitet (bei 'mindestens')."
+                if self.lang == "de" else
+                "Rule: a goal is reached when the current value is at or below ('at most') or at or "
+                "above ('at least') the target.")
+        return Section(self.t("goals"), _table_html(df, self.lang) + _p(rule), df, [path])
+
+    def commentary(self) -> Section:
+        from nbconvert.filters import markdown2html
+
+        rel = Path(self.params["commentary"]) / f"{self.topic}.md"
+        path = self.project_dir / rel
+        text = path.read_text(encoding="utf-8").strip() if path.exists() else ""
+        if not text:
+            return Section(self.t("commentary"), _p(self.t("no_commentary", path=rel), "intmon-gap"))
+        return Section(self.t("commentary"), markdown2html(text))
+
+    def availability(self) -> Section:
+        rows = []
+        gaps_param = self.params["data_gaps"]
+        for ind in self.indicators:
+            rows_ind = self.mine[(self.mine["indicator_id"] == ind.id) & (self.mine["year"] == self.year)
+                                 & (self.mine["sex"] == "total")]
+            ok_groups = set(rows_ind.loc[rows_ind["status"].isin(VALUED_STATUSES), "group"])
+            missing = [g for g in ind.groups if g not in ok_groups]
+            explicit = next((gaps_param[k] for k in [ind.id, *sorted(ind.variables), *missing]
+                             if k in gaps_param), None)
+            if not missing:
+                state, why = self.t("available"), ""
+            else:
+                first = rows_ind[rows_ind["group"].isin(missing)]
+                code = first["reason"].iloc[0] if len(first) else ""
+                detail = first["detail"].iloc[0] if len(first) else ""
+                why = explicit or REASONS.get(code, REASONS[""])[self.lang].format(detail=detail)
+                if ok_groups:
+                    state = self.t("available") + "; " + self.t(
+                        "groups_missing", groups=", ".join(self.label("group", g) for g in missing),
+                        why=why)
+                    why = ""
+                else:
+                    state = self.t("not_available_because", name=self.name, why=why)
+            rows.append({self.t("indicator"): ind.text("name", self.lang),
+                         ("Stand" if self.lang == "de" else "Status"): state})
+        df = pd.DataFrame(rows)
+        path = self._write_csv(df, "availability")
+        return Section(self.t("availability"), _table_html(df, self.lang), df, [path])
+
+    def methods(self) -> Section:
+        parts = []
+        for ind in self.indicators:
+            def side(sels):
+                return " + ".join(
+                    self.label("variable", s.variable)
+                    + (f" ({self.label('age', s.age)})" if s.age != "total" else "")
+                    + (f" [{self.label('group', s.group)}]" if s.group else "")
+                    + (" (Vorjahr)" if s.year_offset == -1 and self.lang == "de" else
+                       " (previous year)" if s.year_offset == -1 else "")
+                    for s in sels)
+            refs = "; ".join(f"{r['ref']}: {r['note'][self.lang]}" for r in ind.references)
+            items = [(self.t("indicator"), ind.text("name", self.lang)),
+                     ("Definition", ind.text("description", self.lang)),
+                     (self.t("numerator"), side(ind.numerator)),
+                     (self.t("denominator"), side(ind.denominator)),
+                     (self.t("unit"), UNIT_LABEL[self.lang][ind.unit]),
+                     ("Quelle" if self.lang == "de" else "Source", ind.text("source", self.lang)),
+                     ("Begründung" if self.lang == "de" else "Rationale", ind.text("rationale", self.lang)),
+                     ("Hinweise" if self.lang == "de" else "Caveats", ind.text("caveats", self.lang)),
+                     ("Bezüge" if self.lang == "de" else "References", refs)]
+            parts.append("<dl>" + "".join(f"<dt><b>{html.escape(k)}</b></dt><dd>{html.escape(v)}</dd>"
+                                          for k, v in items) + "</dl>")
+        parts.append(_p(self.t("disclosure", k=self.params["disclosure"]["min_count"] - 1,
+                               n=int((self.mine["status"] == "suppressed").sum()))))
+        parts.append(_p(LEGEND[self.lang]))
+        return Section(self.t("methods"), "\n".join(parts))
+
+    def values(self) -> pd.DataFrame:
+        """The area's published indicator values (for scripted checks in a notebook)."""
+        return self.mine
+
+
+def open_report(area_id: str, parameter_file: str, topic: str, data_dir: str, output_dir: str,
+                project_dir: str = ".") -> Report:
+    """Entry point of every notebook: load and validate the parameters, open the data.
+
+    ``area_id`` arrives from papermill; it must be the same text as in the parameter file
+    (a number here means it was passed through a command line and lost its leading zeros).
+    """
+    params = load_parameters(Path(project_dir) / parameter_file)
+    if not isinstance(area_id, str) or area_id != params["area_id"]:
+        raise ParameterError(parameter_file, "area_id",
+                             f"the notebook received {area_id!r} ({type(area_id).__name__}) but the "
+                             f"file says {params['area_id']!r}",
+                             "run notebooks through 'intmon run', which passes ids as text")
+    return Report(params, topic, Path(project_dir) / data_dir, Path(project_dir) / output_dir,
+                  project_dir)

@@ -1,0 +1,232 @@
+"""``intmon run``: every municipality × topic notebook through papermill (DESIGN §6).
+
+Parameters are loaded and validated here and handed to papermill from Python (never through
+``-p``), so area ids stay text. One failing job never stops the others: its error goes into
+the manifest and the summary, and the run exits non-zero after all jobs finished. A broken
+parameter file is such a failure too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, export, published
+from .catalogue import REPORT_TOPICS
+from .errors import IntmonError
+from .fileio import file_sha256, write_text
+from .parameters import discover, load_defaults, load_parameters, safe_output_name
+from .store import ObservationStore
+
+NOTEBOOK_TOPICS = ("overview", *REPORT_TOPICS)
+
+
+@dataclass(frozen=True)
+class Job:
+    area_id: str
+    topic: str
+    year: int
+    parameter_file: str   # relative to the project
+    notebook: str         # relative to the project
+    output_dir: str       # relative to the project
+    input_hash: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.area_id}/{self.topic}"
+
+
+@dataclass
+class Plan:
+    jobs: list[Job]
+    failures: list[dict]      # parameter files that could not be loaded
+    params: dict              # area_id -> validated parameters
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def plan(project: Path, parameter_dir: Path, store: ObservationStore, output_root: Path,
+         areas: list[str] | None = None, topics: list[str] | None = None) -> Plan:
+    """The jobs of a run; broken parameter files become failures, not exceptions."""
+    jobs, failures, params_by_area = [], [], {}
+    try:
+        defaults = load_defaults(parameter_dir)
+    except IntmonError as exc:
+        return Plan([], [{"job": str(parameter_dir / "defaults.yml"), "area_id": "?", "topic": "*",
+                          "status": "failed", "error": str(exc), "duration": 0.0}], {})
+    fingerprint = store.fingerprint()
+    for path in discover(parameter_dir):
+        if areas and path.stem not in areas:
+            continue
+        try:
+            params = load_parameters(path, defaults)
+        except IntmonError as exc:
+            failures.append({"job": str(path.relative_to(project)), "area_id": path.stem,
+                             "topic": "*", "status": "failed", "error": str(exc), "duration": 0.0})
+            continue
+        area = safe_output_name(params["area_id"])
+        params_by_area[area] = params
+        wanted = [t for t in NOTEBOOK_TOPICS if t == "overview" or t in params["topics"]]
+        for topic in wanted:
+            if topics and topic not in topics:
+                continue
+            nb = project / "notebooks" / f"{topic}.ipynb"
+            commentary = project / params["commentary"] / f"{topic}.md"
+            digest = _hash(file_sha256(nb), file_sha256(path),
+                           file_sha256(commentary) if commentary.exists() else "-",
+                           fingerprint, __version__)
+            jobs.append(Job(area, topic, params["year"], str(path.relative_to(project)),
+                            f"notebooks/{topic}.ipynb",
+                            str((output_root / str(params["year"]) / area).relative_to(project)),
+                            digest))
+    if areas:
+        known = {p.stem for p in discover(parameter_dir)}
+        for area in areas:
+            if area not in known:
+                failures.append({"job": area, "area_id": area, "topic": "*", "status": "failed",
+                                 "duration": 0.0,
+                                 "error": f"no parameter file {parameter_dir / (area + '.yml')}"})
+    return Plan(jobs, failures, params_by_area)
+
+
+def _ipc_kernel_manager(directory: str):
+    """A kernel manager talking over IPC sockets in ``directory`` instead of TCP ports.
+
+    Kernels then do not listen on the network at all (ipykernel 7 warns about unencrypted TCP).
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = str(Path(directory) / "kernel")
+
+    return IPCKernelManager
+
+
+def execute(job: Job, project: str, data_dir: str) -> dict:
+    """Run one notebook and export its HTML; never raises (errors go into the result)."""
+    import papermill as pm
+
+    start = time.perf_counter()
+    project_path = Path(project)
+    out_dir = project_path / job.output_dir
+    out_nb = out_dir / f"{job.topic}.ipynb"
+    result = {"job": job.name, "area_id": job.area_id, "topic": job.topic, "year": job.year,
+              "input_hash": job.input_hash, "status": "ok", "error": None,
+              "outputs": [f"{job.topic}.ipynb", f"{job.topic}.html"]}
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tmp_nb = out_dir / f".{job.topic}.tmp.ipynb"
+        parameters = {"area_id": job.area_id, "topic": job.topic,
+                      "parameter_file": job.parameter_file, "data_dir": str(data_dir),
+                      "output_dir": job.output_dir, "project_dir": "."}
+        try:
+            with tempfile.TemporaryDirectory(prefix="intmon-kernel-") as sockets:
+                nb = pm.execute_notebook(str(project_path / job.notebook), str(tmp_nb),
+                                         parameters=parameters, cwd=str(project_path),
+                                         kernel_name="python3", progress_bar=False,
+                                         log_output=False, report_mode=True,
+                                         kernel_manager_class=_ipc_kernel_manager(sockets))
+        finally:
+            if tmp_nb.exists():
+                tmp_nb.replace(out_nb)
+        write_text(out_dir / f"{job.topic}.html", export.notebook_to_html(nb))
+    except Exception as exc:  # isolate the failure; it is reported in the manifest
+        result["status"] = "failed"
+        name = type(exc).__name__
+        if name == "PapermillExecutionError":
+            result["error"] = f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
+        else:
+            result["error"] = f"{name}: {exc}"
+        result["traceback"] = traceback.format_exc(limit=3)[-2000:]
+    result["duration"] = round(time.perf_counter() - start, 3)
+    return result
+
+
+def _worker_init() -> None:
+    import papermill  # noqa: F401  (pay the import once per worker)
+    import nbconvert  # noqa: F401
+
+
+def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
+        areas: list[str] | None = None, topics: list[str] | None = None, jobs: int = 1,
+        quiet: bool = False) -> tuple[list[dict], Path | None]:
+    """Run the matrix; return the manifest entries and the path of the last index page."""
+    from tqdm import tqdm
+
+    store = ObservationStore(data_dir)
+    store.require()
+    the_plan = plan(project, parameter_dir, store, output_root, areas, topics)
+    # published tables once per threshold, before any notebook starts
+    tables = {}
+    for params in the_plan.params.values():
+        k = params["disclosure"]["min_count"]
+        if k not in tables:
+            tables[k] = published.build(store, k)[1]
+    data_rel = str(data_dir.relative_to(project)) if data_dir.is_relative_to(project) else str(data_dir)
+    results = list(the_plan.failures)
+    bar = tqdm(total=len(the_plan.jobs), disable=quiet, unit="report", desc="intmon run")
+    if jobs <= 1:
+        for job in the_plan.jobs:
+            results.append(execute(job, str(project), data_rel))
+            bar.update()
+            bar.set_postfix(failed=sum(r["status"] == "failed" for r in results))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
+            futures = [pool.submit(execute, job, str(project), data_rel) for job in the_plan.jobs]
+            for fut in as_completed(futures):
+                results.append(fut.result())
+                bar.update()
+                bar.set_postfix(failed=sum(r["status"] == "failed" for r in results))
+    bar.close()
+
+    # per area: Excel workbook; per year: manifest and index
+    areas_table = store.read_areas()
+    names = areas_table.set_index("area_id")["name"].to_dict()
+    names.update({a: p["name"] for a, p in the_plan.params.items()})
+    synthetic = bool(areas_table["synthetic"].any())
+    index_path = None
+    by_year: dict[int, list[dict]] = {}
+    for area, params in the_plan.params.items():
+        by_year.setdefault(params["year"], [])
+        table = tables[params["disclosure"]["min_count"]]
+        export.area_workbook(table, area, params["name"],
+                             output_root / str(params["year"]) / area / f"{area}_indicators.xlsx",
+                             synthetic, params["language"])
+    for r in results:
+        year = r.get("year") or (max(by_year) if by_year else None)
+        if year is not None:
+            by_year.setdefault(year, []).append(r)
+    for year, entries in by_year.items():
+        year_dir = output_root / str(year)
+        year_dir.mkdir(parents=True, exist_ok=True)
+        entries = sorted(entries, key=lambda e: e["job"])
+        export.write_manifest(year_dir / "manifest.json", entries)
+        areas_in_year = sorted({e["area_id"] for e in entries if e["area_id"] in the_plan.params})
+        # each area's availability counted on the table its own threshold produced
+        matrix = pd.concat([export.availability_matrix(
+            tables[the_plan.params[a]["disclosure"]["min_count"]], [a], year)
+            for a in areas_in_year] or [pd.DataFrame(columns=["area_id"])], ignore_index=True)
+        index_path = write_text(year_dir / "index.html",
+                                export.index_page(year, entries, names, matrix, synthetic))
+    return results, index_path
+
+
+def summary(results: list[dict]) -> str:
+    ok = sum(r["status"] == "ok" for r in results)
+    failed = [r for r in results if r["status"] == "failed"]
+    lines = [f"intmon run: {ok} reports written, {len(failed)} failed"]
+    lines += [f"  FAILED {r['job']}: {r['error']}" for r in failed]
+    return "\n".join(lines)
+

@@ -1,0 +1,57 @@
+"""The controlled vocabulary of the observation store (``vocabulary.yml``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from .errors import VocabularyError
+
+DIMENSIONS = ("group", "sex", "age")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    variables: dict
+    groups: dict
+    sexes: dict
+    ages: dict
+    partitions: dict
+    area_levels: dict
+
+    def label(self, kind: str, key: str, lang: str = "de") -> str:
+        """German (or English) label of a variable, group, sex, age band or area level."""
+        table = {"variable": self.variables, "group": self.groups, "sex": self.sexes,
+                 "age": self.ages, "area_level": self.area_levels}[kind]
+        if key not in table:
+            raise VocabularyError(f"unknown {kind} '{key}'; known: {', '.join(sorted(table))}")
+        return table[key][lang]
+
+    def allowed(self, dimension: str) -> set[str]:
+        return set({"variable": self.variables, "group": self.groups, "sex": self.sexes,
+                    "age": self.ages}[dimension])
+
+    def partition_pairs(self, dimension: str) -> list[tuple[str, tuple[str, ...]]]:
+        """(parent, children) identities of one dimension: parent = sum of children."""
+        return [(parent, tuple(children))
+                for parent, splits in self.partitions.get(dimension, {}).items()
+                for children in splits]
+
+
+@lru_cache(maxsize=1)
+def load_vocabulary() -> Vocabulary:
+    text = resources.files("intmon_utils").joinpath("vocabulary.yml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    vocab = Vocabulary(raw["variables"], raw["groups"], raw["sexes"], raw["ages"],
+                       raw["partitions"], raw["area_levels"])
+    for dim in DIMENSIONS:
+        known = vocab.allowed(dim)
+        for parent, children in vocab.partition_pairs(dim):
+            unknown = {parent, *children} - known
+            if unknown:
+                raise VocabularyError(f"vocabulary.yml: partition of {dim} '{parent}' names "
+                                      f"unknown values {sorted(unknown)}")
+    return vocab

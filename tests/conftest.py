@@ -1,0 +1,58 @@
+"""Shared fixtures: the demo Land (generated once per session) and scenario builders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from intmon_utils import demo, published
+from intmon_utils.store import ObservationStore
+
+PROJECT = Path(__file__).resolve().parents[1]
+REALDATA = PROJECT.parent / "shared" / "realdata"
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory) -> ObservationStore:
+    return demo.write_demo_data(tmp_path_factory.mktemp("demo") / "data")
+
+
+@pytest.fixture(scope="session")
+def demo_frames(demo_store):
+    return demo_store.read_observations(), demo_store.read_areas()
+
+
+@pytest.fixture(scope="session")
+def demo_published(demo_store):
+    """(protected observations, indicator table) at the default threshold 3."""
+    return published.build(demo_store, 3)
+
+
+def obs(rows, area_level="district", source="test"):
+    """Observation table from tuples (area_id, year, variable, group, sex, age, value[, status])."""
+    records = []
+    for r in rows:
+        area, year, variable, group, sex, age, value, *status = r
+        st = status[0] if status else ("zero" if value == 0 else "ok")
+        records.append({"area_id": area, "area_level": area_level, "year": year,
+                        "variable": variable, "group": group, "sex": sex, "age": age,
+                        "value": value, "status": st, "source": source})
+    return pd.DataFrame(records)
+
+
+def make_project(tmp_path: Path, area_ids: list[str]) -> Path:
+    """A throw-away project folder with the notebooks and the given demo parameter files."""
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT / "notebooks", project / "notebooks",
+                    ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"))
+    (project / "parameters").mkdir(parents=True)
+    shutil.copy(PROJECT / "parameters" / "defaults.yml", project / "parameters")
+    for area in area_ids:
+        shutil.copy(PROJECT / "parameters" / f"{area}.yml", project / "parameters")
+        commentary = PROJECT / "parameters" / "commentary" / area
+        if commentary.exists():
+            shutil.copytree(commentary, project / "parameters" / "commentary" / area)
+    return project

@@ -1,0 +1,72 @@
+"""The intmon command end to end in a temporary project folder."""
+
+import io
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import make_project
+
+pytestmark = pytest.mark.notebooks
+TOPICS = ("overview", "education", "labor", "housing", "participation")
+
+
+def intmon(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "intmon_utils.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=900)
+
+
+def test_run_two_areas_with_one_broken_parameter_file(demo_store, tmp_path):
+    project = make_project(tmp_path, ["99104000", "99204"])
+    # unquoted id: YAML reads a number, which must be rejected without stopping the others
+    (project / "parameters" / "99103000.yml").write_text("area_id: 99103000\nname: Steinbrügge\n")
+    proc = intmon("--project", str(project), "run", "--area", "99104000", "99204", "99103000",
+                  "--jobs", "2", "--quiet", "--data", str(demo_store.root))
+    assert proc.returncode == 1, proc.stderr
+    assert "10 reports written, 1 failed" in proc.stdout
+    assert "99103000.yml: key 'area_id'" in proc.stdout and "quote" in proc.stdout
+    year_dir = project / "outputs" / "2024"
+    manifest = json.loads((year_dir / "manifest.json").read_text())["jobs"]
+    ok = {(j["area_id"], j["topic"]) for j in manifest if j["status"] == "ok"}
+    assert ok == {(a, t) for a in ("99104000", "99204") for t in TOPICS}
+    failed = [j for j in manifest if j["status"] == "failed"]
+    assert len(failed) == 1 and "99103000.yml" in failed[0]["error"]
+    assert all(len(j["input_hash"]) == 16 and j["duration"] > 0 for j in manifest
+               if j["status"] == "ok")
+    index = (year_dir / "index.html").read_text()
+    for area in ("99104000", "99204"):
+        for topic in TOPICS:
+            assert f'href="{area}/{topic}.html"' in index
+            assert (year_dir / area / f"{topic}.html").stat().st_size > 10_000
+        book = pd.read_excel(year_dir / area / f"{area}_indicators.xlsx", header=None)
+        assert "SYNTHETISCHE DEMODATEN" in str(book.iloc[1, 0])
+    assert "SYNTHETISCHE DEMODATEN" in index and "fehlgeschlagen" in index
+    assert not list(year_dir.rglob("*.tmp*")), "temporary files left behind"
+
+
+def test_values_prints_the_published_numbers(demo_store, demo_published, tmp_path):
+    project = make_project(tmp_path, ["99104000"])
+    proc = intmon("--project", str(project), "values", "--area", "99104000", "--year", "2024",
+                  "--indicator", "labor.unemployment_rate", "--format", "csv",
+                  "--data", str(demo_store.root))
+    assert proc.returncode == 0, proc.stderr
+    printed = pd.read_csv(io.StringIO(proc.stdout), dtype={"area_id": str})
+    assert printed["area_id"].eq("99104000").all() and len(printed) >= 3
+    _, table = demo_published
+    expected = table[(table["indicator_id"] == "labor.unemployment_rate")
+                     & (table["area_id"] == "99104000") & (table["year"] == 2024)]
+    merged = printed.merge(expected, on=["group", "sex"], suffixes=("", "_engine"))
+    assert len(merged) == len(expected)
+    assert (merged["value"].fillna(-1) == merged["value_engine"].fillna(-1)).all()
+    assert (printed["data_origin"] == "synthetic demo data (intmon), not real").all()
+
+
+def test_values_rejects_unknown_indicator_clearly(demo_store, tmp_path):
+    project = make_project(tmp_path, [])
+    proc = intmon("--project", str(project), "values", "--area", "99104000", "--year", "2024",
+                  "--indicator", "labor.nope", "--data", str(demo_store.root))
+    assert proc.returncode == 2 and "unknown indicator 'labor.nope'" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,91 @@
+"""Parameter files: validation at the boundary, AGS ids as text, generated reference docs."""
+
+from pathlib import Path
+
+import pytest
+
+from intmon_utils.errors import ParameterError
+from intmon_utils.parameters import discover, load_parameters, reference_table
+
+from conftest import PROJECT
+
+
+def write(tmp_path, name, text, defaults="year: 2024\n"):
+    (tmp_path / "defaults.yml").write_text(defaults, encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_shipped_parameter_file_is_valid():
+    files = discover(PROJECT / "parameters")
+    assert len(files) >= 12
+    for path in files:
+        params = load_parameters(path)
+        assert isinstance(params["area_id"], str) and params["area_id"] == path.stem
+
+
+def test_quoted_ags_with_leading_zero_stays_text(tmp_path):
+    p = load_parameters(write(tmp_path, "01001000.yml", 'area_id: "01001000"\nname: Flensburg\n'))
+    assert p["area_id"] == "01001000"
+
+
+def test_unquoted_ags_is_rejected_with_advice_to_quote(tmp_path):
+    path = write(tmp_path, "01001000.yml", "area_id: 01001000\nname: Flensburg\n")
+    with pytest.raises(ParameterError) as err:
+        load_parameters(path)
+    msg = str(err.value)
+    assert "01001000.yml" in msg and "area_id" in msg and "262656" in msg and "quote" in msg
+
+
+def test_unquoted_peer_is_rejected(tmp_path):
+    path = write(tmp_path, "09761000.yml", 'area_id: "09761000"\nname: A\npeers: [01001000]\n')
+    with pytest.raises(ParameterError, match=r"peers\[0\].*quote"):
+        load_parameters(path)
+
+
+@pytest.mark.parametrize("text, key", [
+    ('area_id: "09761000"\nname: A\ncolour: red\n', "colour"),
+    ('area_id: "09761000"\nname: A\ndisclosure: {min_count: 0}\n', "disclosure.min_count"),
+    ('area_id: "09761000"\nname: A\ntopics: [sports]\n', "topics"),
+    ('area_id: "09761000"\nname: A\nyear: "2024"\n', "year"),
+    ('area_id: "09761000"\nname: A\nindicators: {exclude: [labor.nonsense]}\n', "indicators.exclude[0]"),
+    ('area_id: "09761000"\nname: A\ntargets: {labor.nonsense: {value: 1, by: 2030, direction: below}}\n',
+     "targets.labor.nonsense"),
+    ('area_id: "09761000"\nname: A\ncommentary: ../../etc\n', "commentary"),
+    ('area_id: "0976100"\nname: A\n', "area_id"),
+    ("name: A\n", "area_id"),
+])
+def test_bad_values_name_file_and_key(tmp_path, text, key):
+    path = write(tmp_path, "09761000.yml", text)
+    with pytest.raises(ParameterError) as err:
+        load_parameters(path)
+    assert err.value.key == key and "09761000.yml" in str(err.value)
+
+
+def test_file_name_must_match_area_id(tmp_path):
+    with pytest.raises(ParameterError, match="rename the file"):
+        load_parameters(write(tmp_path, "augsburg.yml", 'area_id: "09761000"\nname: A\n'))
+
+
+def test_defaults_are_merged_and_file_wins(tmp_path):
+    path = write(tmp_path, "09761000.yml", 'area_id: "09761000"\nname: A\nyear: 2023\n',
+                 defaults="year: 2024\ndisclosure: {min_count: 5}\n")
+    p = load_parameters(path)
+    assert p["year"] == 2023 and p["disclosure"]["min_count"] == 5 and p["language"] == "de"
+    assert p["commentary"] == "parameters/commentary/09761000/"
+
+
+def test_gap_target_is_understood(tmp_path):
+    path = write(tmp_path, "09761000.yml", 'area_id: "09761000"\nname: A\ntargets:\n'
+                 '  labor.unemployment_rate_gap: {value: 3.0, by: 2030, direction: below}\n')
+    goal = load_parameters(path)["targets"]["labor.unemployment_rate_gap"]
+    assert goal["measure"] == "gap" and goal["indicator_id"] == "labor.unemployment_rate"
+    assert goal["group"] == "foreign"
+
+
+def test_parameter_reference_doc_is_generated_from_schema():
+    doc = (PROJECT / "docs" / "parameters.md").read_text(encoding="utf-8")
+    assert doc == reference_table(), "docs/parameters.md is stale: run 'intmon docs'"
+    for key in ("area_id", "disclosure", "targets", "data_gaps"):
+        assert f"| `{key}` |" in doc
