@@ -75,7 +75,8 @@ def _side(obs: pd.DataFrame, ind: Indicator, selectors: tuple[Selector, ...]) ->
 
 
 def _label(selectors: tuple[Selector, ...]) -> str:
-    return "+".join(s.variable + (f"[{s.age}]" if s.age != "total" else "") for s in selectors)
+    """Inputs of one side as ``variable:age`` joined by ``+`` (translated by the report)."""
+    return "+".join(f"{s.variable}:{s.age}" for s in selectors)
 
 
 def compute_indicator(obs: pd.DataFrame, ind: Indicator) -> pd.DataFrame:

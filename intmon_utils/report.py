@@ -69,9 +69,10 @@ T = {  # report texts
                       "en": "No interpretation yet. The working group adds it in {path}."},
     "available": {"de": "verfügbar", "en": "available"},
     "not_available": {"de": "nicht verfügbar", "en": "not available"},
-    "groups_missing": {"de": "ohne Vergleich {groups}: {why}", "en": "no comparison {groups}: {why}"},
-    "not_available_because": {"de": "nicht verfügbar für {name}, weil {why}",
-                              "en": "not available for {name}, because {why}"},
+    "groups_missing": {"de": "Gruppen fehlen ({groups}): {why}",
+                       "en": "groups missing ({groups}): {why}"},
+    "not_available_because": {"de": "nicht verfügbar für {name}: {why}",
+                              "en": "not available for {name}: {why}"},
     "disclosure": {"de": "Geheimhaltung: Fallzahlen von 1 bis {k} werden gesperrt (.), dazu "
                          "weitere Felder, wo eine gesperrte Zahl sonst aus Summen "
                          "zurückgerechnet werden könnte (sekundäre Sperrung). {n} Werte dieses "
@@ -88,25 +89,32 @@ GOAL_STATES = {
     "no_data": {"de": "keine Daten", "en": "no data"},
 }
 REASONS = {
-    "missing_numerator": {"de": "die Daten für den Zähler ({detail}) für dieses Gebiet nicht vorliegen",
-                          "en": "the data for the numerator ({detail}) do not exist for this area"},
-    "missing_denominator": {"de": "die Daten für den Nenner ({detail}) für dieses Gebiet nicht vorliegen",
-                            "en": "the data for the denominator ({detail}) do not exist for this area"},
-    "secret_source": {"de": "die Quelle den Wert geheim hält (.)",
-                      "en": "the source keeps the value confidential (.)"},
-    "secret_primary": {"de": "die Fallzahl unter der Geheimhaltungsschwelle liegt",
-                       "en": "the count is below the disclosure threshold"},
-    "secret_secondary": {"de": "der Wert zum Schutz kleiner Fallzahlen gesperrt ist",
-                         "en": "the value is suppressed to protect small counts"},
-    "zero_denominator": {"de": "der Nenner null ist", "en": "the denominator is zero"},
-    "not_yet_available": {"de": "die Angabe erst später anfällt (...)",
-                          "en": "the value is not yet available (...)"},
-    "uncertain": {"de": "der Wert nicht sicher genug ist (/)",
-                  "en": "the value is not reliable enough (/)"},
-    "not_meaningful": {"de": "eine Angabe nicht sinnvoll ist (x)",
-                       "en": "a value would not be meaningful (x)"},
-    "": {"de": "keine Daten vorliegen", "en": "no data exist"},
+    "missing_numerator": {"de": "Die Daten für den Zähler ({detail}) liegen für dieses Gebiet nicht vor.",
+                          "en": "The data for the numerator ({detail}) do not exist for this area."},
+    "missing_denominator": {"de": "Die Daten für den Nenner ({detail}) liegen für dieses Gebiet nicht vor.",
+                            "en": "The data for the denominator ({detail}) do not exist for this area."},
+    "secret_source": {"de": "Die Quelle hält den Wert geheim (.).",
+                      "en": "The source keeps the value confidential (.)."},
+    "secret_primary": {"de": "Die Fallzahl liegt unter der Geheimhaltungsschwelle.",
+                       "en": "The count is below the disclosure threshold."},
+    "secret_secondary": {"de": "Der Wert ist gesperrt, damit kleine Fallzahlen nicht zurückgerechnet werden können.",
+                         "en": "The value is suppressed so that small counts cannot be recovered."},
+    "zero_denominator": {"de": "Der Nenner ist null.", "en": "The denominator is zero."},
+    "not_yet_available": {"de": "Die Angabe fällt später an (...).",
+                          "en": "The value is not yet available (...)."},
+    "uncertain": {"de": "Der Wert ist nicht sicher genug (/).",
+                  "en": "The value is not reliable enough (/)."},
+    "not_meaningful": {"de": "Eine Angabe ist nicht sinnvoll (x).",
+                       "en": "A value would not be meaningful (x)."},
+    "": {"de": "Es liegen keine Daten vor.", "en": "No data exist."},
 }
+STYLE = """<style>
+.intmon-table {border-collapse: collapse; font-size: 0.9em}
+.intmon-table th, .intmon-table td {text-align: left !important; padding: 3px 8px;
+  vertical-align: top}
+.intmon-table td + td + td {text-align: right !important; white-space: nowrap}
+.intmon-gap {color: #8a4b00}
+</style>"""
 
 
 @dataclass
@@ -184,6 +192,15 @@ class Report:
               & (t["year"] == (year or self.year)) & (t["group"] == group) & (t["sex"] == "total")]
         return (r["value"].iloc[0], r["status"].iloc[0]) if len(r) else (np.nan, "missing_input")
 
+    def _inputs(self, detail: str) -> str:
+        """``unemployed:15-24+population:total`` -> readable labels of the inputs."""
+        parts = []
+        for item in filter(None, detail.split("+")):
+            variable, _, age = item.partition(":")
+            parts.append(self.label("variable", variable)
+                         + (f" ({self.label('age', age)})" if age not in ("", "total") else ""))
+        return ", ".join(parts)
+
     def _available(self, ind) -> bool:
         rows = self.mine[(self.mine["indicator_id"] == ind.id) & (self.mine["year"] == self.year)]
         return bool(rows["status"].isin(VALUED_STATUSES).any())
@@ -192,7 +209,7 @@ class Report:
     def header(self) -> Section:
         topic_label = ("Überblick" if self.lang == "de" else "Overview") if self.topic == "overview" \
             else TOPIC_LABELS[self.topic][self.lang]
-        body = ""
+        body = STYLE
         if self.synthetic:
             body += (f'<div class="intmon-synthetic" style="border:3px solid #D55E00;padding:8px;'
                      f'font-weight:bold">{html.escape(self.t("synthetic"))}</div>')
@@ -343,15 +360,18 @@ class Report:
 
         ind = inds[0]
         f = d_ok[d_ok["indicator_id"] == ind.id].assign(
-            name=lambda x: x["area_id"].map(self.names),
-            Gruppe=lambda x: x["group"].map(lambda g: self.label("group", g)))
-        fig, ax = plt.subplots(figsize=(7, 0.32 * f["name"].nunique() + 1.2))
-        import seaborn as sns
-
-        sns.barplot(data=f.sort_values("value"), y="name", x="value", hue="Gruppe", ax=ax,
-                    palette={self.label("group", g): plotting.GROUP_COLORS[g] for g in ind.groups})
+            name=lambda x: x["area_id"].map(self.names))
+        order = (f[f["group"] == "total"].sort_values("value")["name"].tolist()
+                 or f.sort_values("value")["name"].unique().tolist())
+        fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(order) + 1.4))
+        for group in ind.groups:
+            g = f[f["group"] == group].set_index("name").reindex(order)
+            ax.plot(g["value"], range(len(order)), "o", ms=6, color=plotting.GROUP_COLORS[group],
+                    label=self.label("group", group))
+        ax.set_yticks(range(len(order)), order)
         ax.set_xlabel(f"{ind.text('name', self.lang)} ({UNIT_LABEL[self.lang][ind.unit]})")
-        ax.set_ylabel("")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / len(order)), ncol=3,
+                  frameon=False)
         files = [path, *plotting.save(fig, self.output_dir / "figures" / f"{self.topic}_subdistricts").values()]
         body = _table_html(table, self.lang) + plotting.to_html_img(fig, self.t("subdistricts"))
         return Section(self.t("subdistricts"), body, table, files)
@@ -413,7 +433,8 @@ class Report:
                 first = rows_ind[rows_ind["group"].isin(missing)]
                 code = first["reason"].iloc[0] if len(first) else ""
                 detail = first["detail"].iloc[0] if len(first) else ""
-                why = explicit or REASONS.get(code, REASONS[""])[self.lang].format(detail=detail)
+                why = explicit or REASONS.get(code, REASONS[""])[self.lang].format(
+                    detail=self._inputs(detail))
                 if ok_groups:
                     state = self.t("available") + "; " + self.t(
                         "groups_missing", groups=", ".join(self.label("group", g) for g in missing),

@@ -78,7 +78,7 @@ def test_group_missing_is_reported_not_dropped():
     assert row(t, "total")["value"] == pytest.approx(5.0)
     r = row(t, "foreign")
     assert r["status"] == "missing_input" and r["reason"] == "missing_numerator"
-    assert r["detail"] == "unemployed"
+    assert r["detail"] == "unemployed:total"
 
 
 def test_missing_denominator_keeps_the_visible_numerator():

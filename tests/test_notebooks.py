@@ -120,3 +120,18 @@ def test_jupytext_pairs_are_in_sync():
         a = [(c.cell_type, c.source) for c in nbformat.read(path, as_version=4).cells]
         b = [(c.cell_type, c.source) for c in jupytext.read(pair).cells]
         assert a == b, f"{path} and {pair} differ: run jupytext --sync notebooks/*.ipynb"
+
+
+def test_explore_widget_follows_the_selection(demo_store):
+    from intmon_utils.explore import Explorer
+
+    ex = Explorer(demo_store.root, 3)
+    ex.area.value = "99104000"
+    ex.indicator.value = "labor.unemployment_rate"
+    rows = ex.selection()
+    assert set(rows["area_id"]) == {"99104000"} and set(rows["group"]) == {"total", "german", "foreign"}
+    ex.compare.value = ("99",)
+    assert set(ex.selection()["area_id"]) == {"99104000", "99"}
+    fig, table = ex.render()
+    assert fig is not None and {"99104000", "99"} == set(table.index.get_level_values(0))
+    assert 2024 in table.columns and table.loc[("99104000", "foreign"), 2024].endswith(tuple("0123456789"))
