@@ -327,7 +327,7 @@ def _aggregate(latent: pd.DataFrame, units: pd.DataFrame, areas: pd.DataFrame) -
     kind = areas.set_index("area_id")["kind"]
     unit_kreis = units.set_index("unit")["kreis"]
     pieces = []
-    for variable, (kinds, city_groups, other_groups, by_sex, ages) in PUBLICATION.items():
+    for variable, (_, _, _, by_sex, ages) in PUBLICATION.items():
         lat = latent[latent["variable"] == variable]
         band_map = [(age, AGE_UNIONS[age]) for age in ages] if ages != ("total",) else [("total", None)]
         for age, bands in band_map:
@@ -362,7 +362,7 @@ def _aggregate(latent: pd.DataFrame, units: pd.DataFrame, areas: pd.DataFrame) -
     return cells[keep].drop(columns=["kind", "city"])
 
 
-def _council_and_staff(rng, areas: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+def _council_and_staff(rng, cells: pd.DataFrame) -> pd.DataFrame:
     """City council, city staff and city trainees (cities only): total and with MB."""
     rows = []
     for c in CITIES:
@@ -390,7 +390,7 @@ def _council_and_staff(rng, areas: pd.DataFrame, cells: pd.DataFrame) -> pd.Data
     return df.assign(sex="total", age="total")
 
 
-def _publish(rng, cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+def _publish(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     """Attach levels, statuses and symbols; keep survey years; add a few source symbols."""
     level = areas.set_index("area_id")["level"]
     obs = cells.assign(area_level=cells["area_id"].map(level), source=SOURCE_LABEL)
@@ -434,8 +434,8 @@ def generate(seed: int = 2024) -> tuple[pd.DataFrame, pd.DataFrame]:
     pop = _latent_population(rng, units)
     latent = _latent_variables(rng, pop, units)
     cells = _aggregate(latent, units, areas)
-    cells = pd.concat([cells, _council_and_staff(rng, areas, cells)], ignore_index=True)
-    return _publish(rng, cells, areas), areas
+    cells = pd.concat([cells, _council_and_staff(rng, cells)], ignore_index=True)
+    return _publish(cells, areas), areas
 
 
 def write_demo_data(data_dir: str | Path, seed: int = 2024) -> ObservationStore:

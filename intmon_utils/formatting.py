@@ -77,7 +77,3 @@ def format_value(value, status: str, unit: str = "percent", lang: str = "de",
     text = format_number(float(value), UNIT_DECIMALS.get(unit, 1), lang, sign=sign)
     return text + (UNIT_SUFFIX[lang].get(unit, "") if with_unit else "")
 
-
-def format_count(value, status: str = "ok", lang: str = "de") -> str:
-    """A count (numerator or denominator) as published: ``1.234``, ``-`` or a symbol."""
-    return format_value(value, status, unit="persons", lang=lang)

@@ -101,7 +101,8 @@ def _targets(value, key, path):
             ind = catalogue.get(ind_id)
         except CatalogueError:
             raise ParameterError(path, where, "unknown indicator",
-                                 "use a catalogue id, or '<id>_gap' for the gap between groups")
+                                 "use a catalogue id, or '<id>_gap' for the gap between groups"
+                                 ) from None
         if not isinstance(goal, dict) or not {"value", "by", "direction"} <= set(goal) \
                 or set(goal) - TARGET_KEYS:
             raise ParameterError(path, where, f"needs value, by and direction (optional group), "

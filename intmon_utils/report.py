@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ import pandas as pd
 
 from . import comparisons, plotting
 from .catalogue import TOPIC_LABELS, TOPICS, load_catalogue
-from .formatting import LEGEND, UNIT_LABEL, format_count, format_value
+from .formatting import LEGEND, UNIT_LABEL, format_value
 from .indicators import VALUED_STATUSES
 from .errors import ParameterError
 from .parameters import load_parameters
@@ -82,6 +83,10 @@ T = {  # report texts
                          "from totals (secondary suppression). {n} values of this area are "
                          "affected."},
     "sources": {"de": "Datenquellen", "en": "Data sources"},
+    "reference_dates": {"de": "Stichtage und Zeiträume", "en": "Reference dates and periods"},
+    "suppressed_values": {"de": "Gesperrte Werte {year}", "en": "Suppressed values {year}"},
+    "no_suppressed": {"de": "Im Berichtsjahr ist kein Wert dieses Gebiets gesperrt.",
+                      "en": "No value of this area is suppressed in the reporting year."},
 }
 GOAL_STATES = {
     "reached": {"de": "erreicht", "en": "reached"},
@@ -162,6 +167,7 @@ class Report:
         topics = TOPICS if topic == "overview" else (topic,)
         self.indicators = [i for i in self.catalogue if i.topic in topics and i.id not in excluded
                            and (topic != "overview" or i.key_figure)]
+        self.land = comparisons.land_of(self.area_id, self.areas)
         ids = {i.id for i in self.indicators}
         self.mine = self.table[(self.table["area_id"] == self.area_id)
                                & self.table["indicator_id"].isin(ids)]
@@ -219,11 +225,18 @@ class Report:
         n_sup = int(((self.mine["status"] == "suppressed") & (self.mine["year"] == self.year)).sum())
         body += _p(f"{topic_label} · {self.area_id} · {self.year}")
         body += _p(self.t("sources") + ": " + "; ".join(sources))
+        variables = sorted({v for ind in self.indicators for v in ind.variables})
+        dates = "; ".join(f"{self.label('variable', v)}: "
+                          f"{self.vocab.variables[v]['reference_date'][self.lang]}" for v in variables)
+        body += _p(self.t("reference_dates") + ": " + dates)
         body += _p(self.t("disclosure", k=self.params["disclosure"]["min_count"] - 1, n=n_sup))
         return Section(self.t("title", name=self.name, year=self.year) + f": {topic_label}",
                        body, level=1)
 
     def key_figures(self) -> Section:
+        ch = self.changes[(self.changes["year"] == self.year) & (self.changes["sex"] == "total")]
+        change = ch.set_index(["indicator_id", "group", "period"])[["change", "status"]]
+        land_label = self.names.get(self.land, "Land")
         rows = []
         for ind in self.indicators:
             if not self._available(ind):
@@ -232,23 +245,17 @@ class Report:
                 value, status = self._row(ind.id, group)
                 if status == "missing_input":
                     continue  # explained in the data availability section
-                before1, s1 = self._row(ind.id, group, self.year - 1)
-                before5, s5 = self._row(ind.id, group, self.year - 5)
-                land = comparisons.land_of(self.area_id, self.areas)
-                lv, ls = self._row(ind.id, group, area=land) if land else (np.nan, "missing_input")
-                ok1 = status in VALUED_STATUSES and s1 in VALUED_STATUSES
-                ok5 = status in VALUED_STATUSES and s5 in VALUED_STATUSES
-                rows.append({
-                    self.t("indicator"): ind.text("name", self.lang),
-                    self.t("group"): self.label("group", group),
-                    f"{self.year}": self._fmt(ind, value, status, with_unit=True),
-                    self.t("change1"): self._fmt(ind, value - before1, "ok", sign=True) if ok1 else ".",
-                    self.t("change5"): self._fmt(ind, value - before5, "ok", sign=True) if ok5 else ".",
-                    self.names.get(land, "Land"): self._fmt(ind, lv, ls, with_unit=True),
-                })
+                lv, ls = self._row(ind.id, group, area=self.land) if self.land else (np.nan, "missing_input")
+                row = {self.t("indicator"): ind.text("name", self.lang),
+                       self.t("group"): self.label("group", group),
+                       f"{self.year}": self._fmt(ind, value, status, with_unit=True)}
+                for period in (1, 5):
+                    c = change.loc[(ind.id, group, period)]
+                    row[self.t(f"change{period}")] = self._fmt(ind, c["change"], c["status"], sign=True)
+                row[land_label] = self._fmt(ind, lv, ls, with_unit=True)
+                rows.append(row)
             if ind.reference_group:
                 gap_rows = self.gaps[(self.gaps["indicator_id"] == ind.id)
-                                     & (self.gaps["area_id"] == self.area_id)
                                      & (self.gaps["year"] == self.year) & (self.gaps["sex"] == "total")]
                 for g in gap_rows[gap_rows["status"] != "missing_input"].itertuples():
                     rows.append({
@@ -257,8 +264,7 @@ class Report:
                                                 b=self.label("group", g.reference_group)),
                         f"{self.year}": self._fmt(ind, g.gap, g.status, sign=True)
                         + (" Pp." if ind.unit == "percent" and g.status in VALUED_STATUSES else ""),
-                        self.t("change1"): "", self.t("change5"): "",
-                        self.names.get(land, "Land"): "",
+                        self.t("change1"): "", self.t("change5"): "", land_label: "",
                     })
         if not rows:
             return Section(self.t("key_figures"), _p(self.t("none_available", name=self.name,
@@ -267,12 +273,14 @@ class Report:
         path = self._write_csv(df, "key_figures")
         return Section(self.t("key_figures"), _table_html(df, self.lang), df, [path])
 
-    @property
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        return comparisons.changes(self.mine)
+
+    @cached_property
     def gaps(self) -> pd.DataFrame:
-        if not hasattr(self, "_gaps"):
-            mine = self.table[self.table["area_id"] == self.area_id]
-            self._gaps = comparisons.gaps(mine, self.catalogue)
-        return self._gaps
+        """Gaps between groups for every indicator of the area (goals may use any topic)."""
+        return comparisons.gaps(self.table[self.table["area_id"] == self.area_id], self.catalogue)
 
     def time_series(self) -> Section:
         inds = [i for i in self.indicators if self._available(i)]
@@ -316,7 +324,7 @@ class Report:
             for group in ind.groups:
                 row = {self.t("indicator"): ind.text("name", self.lang),
                        self.t("group"): self.label("group", group)}
-                for area, role in areas:
+                for area, _ in areas:
                     value, status = self._row(ind.id, group, area=area)
                     row[self.names[area]] = self._fmt(ind, value, status, with_unit=True)
                 rows.append(row)
@@ -381,9 +389,7 @@ class Report:
                    if self.topic == "overview" or v["indicator_id"].startswith(self.topic + ".")}
         if not targets:
             return Section(self.t("goals"), _p(self.t("no_goals")))
-        status = comparisons.goal_status(self.table, comparisons.gaps(
-            self.table[self.table["area_id"] == self.area_id], self.catalogue),
-            targets, self.area_id, self.year)
+        status = comparisons.goal_status(self.table, self.gaps, targets, self.area_id, self.year)
         rows = []
         for g in status.itertuples():
             ind = self.catalogue.get(g.indicator_id)
@@ -446,7 +452,24 @@ class Report:
                          ("Stand" if self.lang == "de" else "Status"): state})
         df = pd.DataFrame(rows)
         path = self._write_csv(df, "availability")
-        return Section(self.t("availability"), _table_html(df, self.lang), df, [path])
+        body = _table_html(df, self.lang) + self._suppressed_html()
+        return Section(self.t("availability"), body, df, [path])
+
+    def _suppressed_html(self) -> str:
+        """Which values of the reporting year are suppressed, and why."""
+        sup = self.mine[(self.mine["year"] == self.year) & (self.mine["status"] == "suppressed")]
+        title = f"<h3>{html.escape(self.t('suppressed_values', year=self.year))}</h3>"
+        if sup.empty:
+            return title + _p(self.t("no_suppressed"))
+        names = {i.id: i.text("name", self.lang) for i in self.indicators}
+        df = pd.DataFrame({
+            self.t("indicator"): sup["indicator_id"].map(names),
+            self.t("group"): sup["group"].map(lambda g: self.label("group", g)),
+            ("Geschlecht" if self.lang == "de" else "Sex"): sup["sex"].map(lambda s: self.label("sex", s)),
+            ("Grund" if self.lang == "de" else "Reason"):
+                sup["reason"].map(lambda r: REASONS.get(r, REASONS[""])[self.lang]),
+        })
+        return title + _table_html(df, self.lang)
 
     def methods(self) -> Section:
         parts = []

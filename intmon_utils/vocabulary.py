@@ -47,6 +47,11 @@ def load_vocabulary() -> Vocabulary:
     raw = yaml.safe_load(text)
     vocab = Vocabulary(raw["variables"], raw["groups"], raw["sexes"], raw["ages"],
                        raw["partitions"], raw["area_levels"])
+    for name, spec in vocab.variables.items():
+        if not all(spec.get(k) for k in ("de", "en", "unit")) or \
+                not all((spec.get("reference_date") or {}).get(lang) for lang in ("de", "en")):
+            raise VocabularyError(f"vocabulary.yml: variable '{name}' needs de, en, unit and "
+                                  f"reference_date in de and en")
     for dim in DIMENSIONS:
         known = vocab.allowed(dim)
         for parent, children in vocab.partition_pairs(dim):

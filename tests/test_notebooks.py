@@ -43,7 +43,8 @@ def test_city_report(executed, demo_published):
     assert "open_report" not in doc and "parameter_file =" not in doc
     assert 'class="jp-InputArea' not in doc
     assert "SYNTHETISCHE DEMODATEN" in text
-    for heading in ("Kennzahlen", "Entwicklung im Zeitverlauf", "Kleinräumige Unterschiede",
+    assert "Stichtage und Zeiträume: " in text and "Arbeitslose (Jahresdurchschnitt): Jahresdurchschnitt" in text
+    for heading in ("Kennzahlen", "Entwicklung im Zeitverlauf", "Kleinräumige Unterschiede", "Gesperrte Werte 2024",
                     "Ziele", "Interpretation und qualitative Befunde", "Datenverfügbarkeit",
                     "Methoden und Quellen"):
         assert heading in text, heading

@@ -1,7 +1,5 @@
 """Parameter files: validation at the boundary, AGS ids as text, generated reference docs."""
 
-from pathlib import Path
-
 import pytest
 
 from intmon_utils.errors import ParameterError
