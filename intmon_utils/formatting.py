@@ -57,7 +57,9 @@ UNIT_LABEL = {
 
 
 def format_number(value: float, decimals: int = 1, lang: str = "de", sign: bool = False) -> str:
-    """``1234.5`` -> ``'1.234,5'`` (de) or ``'1,234.5'`` (en)."""
+    """``1234.5`` -> ``'1.234,5'`` (de) or ``'1,234.5'`` (en); no sign on a rounded zero."""
+    if round(value, decimals) == 0:
+        value, sign = 0.0, False
     text = f"{value:{'+' if sign else ''},.{decimals}f}"
     if lang == "de":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")

@@ -34,12 +34,22 @@ def set_theme() -> None:
                       "axes.formatter.use_locale": False})
 
 
+def honest_ylim(ax, min_span_share: float = 0.1) -> None:
+    """Keep a near-flat series from looking dramatic: the y axis spans at least 10 % of the
+    largest value (a change from 57.7 to 57.8 % must not fill the whole panel)."""
+    low, high = ax.get_ylim()
+    span = max(abs(low), abs(high)) * min_span_share
+    if high - low < span:
+        mid = (high + low) / 2
+        ax.set_ylim(mid - span / 2, mid + span / 2)
+
+
 def save(fig, stem: Path) -> dict[str, Path]:
     """Write the figure as PNG and SVG (``stem`` without suffix); return the paths."""
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = {}
     for ext in ("png", "svg"):
-        path = stem.with_suffix(f".{ext}")
+        path = stem.parent / f"{stem.name}.{ext}"  # not with_suffix: ids contain dots
         fig.savefig(path, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None)
         paths[ext] = path
     return paths

@@ -9,6 +9,7 @@ something is not available and why.
 from __future__ import annotations
 
 import html
+import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -61,6 +62,21 @@ T = {  # report texts
                                   "Stadtteildaten wurden nicht geliefert.",
                             "en": "the area has no sub-districts in the register, or their data "
                                   "were not delivered."},
+    "by_sex": {"de": "Frauen und Männer", "en": "Women and men"},
+    "no_by_sex": {"de": "Für {name} liegen diese Indikatoren nicht nach Geschlecht vor.",
+                  "en": "These indicators are not available by sex for {name}."},
+    "relation": {"de": "Zusammenhang in den Teilgebieten: {y} und {x}",
+                 "en": "Relation across sub-areas: {y} and {x}"},
+    "no_relation": {"de": "Für einen Zusammenhang fehlen Werte für mindestens drei Teilgebiete von {name}.",
+                    "en": "At least three sub-areas of {name} with values are needed for a relation."},
+    "relation_note": {"de": "{n} Teilgebiete, Stand {year}; Korrelationskoeffizient r = {r}. Ein "
+                            "Zusammenhang zwischen Gebieten erlaubt keinen Schluss auf Personen "
+                            "(ökologischer Fehlschluss).",
+                      "en": "{n} sub-areas, {year}; correlation coefficient r = {r}. A relation "
+                            "between areas says nothing about individuals (ecological fallacy)."},
+    "gap_overview": {"de": "Abstände zwischen den Gruppen im Überblick",
+                     "en": "Gaps between groups at a glance"},
+    "gap_axis": {"de": "Abstand in Prozentpunkten", "en": "Gap in percentage points"},
     "no_goals": {"de": "Für dieses Themenfeld hat die Arbeitsgruppe keine Ziele festgelegt "
                        "(Schlüssel 'targets' in der Parameterdatei).",
                  "en": "The working group has set no goals for this topic ('targets' in the "
@@ -192,10 +208,10 @@ class Report:
     def _fmt(self, ind, value, status, **kw) -> str:
         return format_value(value, status, ind.unit, self.lang, **kw)
 
-    def _row(self, ind_id, group, year=None, area=None):
+    def _row(self, ind_id, group, year=None, area=None, sex="total"):
         t = self.table
         r = t[(t["indicator_id"] == ind_id) & (t["area_id"] == (area or self.area_id))
-              & (t["year"] == (year or self.year)) & (t["group"] == group) & (t["sex"] == "total")]
+              & (t["year"] == (year or self.year)) & (t["group"] == group) & (t["sex"] == sex)]
         return (r["value"].iloc[0], r["status"].iloc[0]) if len(r) else (np.nan, "missing_input")
 
     def _inputs(self, detail: str) -> str:
@@ -301,8 +317,9 @@ class Report:
                 if g["value"].notna().any():
                     ax.plot(g["year"], g["value"], marker="o", ms=3,
                             color=plotting.GROUP_COLORS[group], label=self.label("group", group))
-            ax.set_title(ind.text("name", self.lang), fontsize=9, wrap=True)
+            ax.set_title(textwrap.fill(ind.text("name", self.lang), 45), fontsize=9)
             ax.set_ylabel(UNIT_LABEL[self.lang][ind.unit])
+            plotting.honest_ylim(ax)
             ax.xaxis.get_major_locator().set_params(integer=True)
             ax.legend(fontsize=7)
         for ax in list(axes.flat)[len(inds):]:
@@ -383,6 +400,83 @@ class Report:
         files = [path, *plotting.save(fig, self.output_dir / "figures" / f"{self.topic}_subdistricts").values()]
         body = _table_html(table, self.lang) + plotting.to_html_img(fig, self.t("subdistricts"))
         return Section(self.t("subdistricts"), body, table, files)
+
+    def by_sex(self, indicator_ids: list[str]) -> Section:
+        """Values for women and men side by side, per group (reporting year)."""
+        f, m = self.label("sex", "female"), self.label("sex", "male")
+        rows = []
+        for ind in [i for i in self.indicators if i.id in indicator_ids]:
+            for group in ind.groups:
+                vf, sf = self._row(ind.id, group, sex="female")
+                vm, sm = self._row(ind.id, group, sex="male")
+                if "missing_input" in (sf, sm):
+                    continue
+                both = sf in VALUED_STATUSES and sm in VALUED_STATUSES
+                rows.append({self.t("indicator"): ind.text("name", self.lang),
+                             self.t("group"): self.label("group", group),
+                             f: self._fmt(ind, vf, sf, with_unit=True),
+                             m: self._fmt(ind, vm, sm, with_unit=True),
+                             f"{f} – {m}": self._fmt(ind, vf - vm if both else np.nan,
+                                                     "ok" if both else "suppressed", sign=True)})
+        if not rows:
+            return Section(self.t("by_sex"), _p(self.t("no_by_sex", name=self.name), "intmon-gap"))
+        df = pd.DataFrame(rows)
+        path = self._write_csv(df, "by_sex")
+        return Section(self.t("by_sex"), _table_html(df, self.lang), df, [path])
+
+    def relation(self, x_id: str, y_id: str, x_group: str = "total", y_group: str = "total"
+                 ) -> Section:
+        """Scatter of two indicators across the area's sub-areas (latest year with both)."""
+        xi, yi = self.catalogue.get(x_id), self.catalogue.get(y_id)
+        title = self.t("relation", x=xi.text("name", self.lang), y=yi.text("name", self.lang))
+        subs = self.areas.loc[self.areas["parent_id"] == self.area_id, "area_id"]
+        t = self.table[self.table["area_id"].isin(subs) & (self.table["sex"] == "total")
+                       & (self.table["year"] <= self.year) & self.table["status"].isin(VALUED_STATUSES)]
+        x = t[(t["indicator_id"] == x_id) & (t["group"] == x_group)][["area_id", "year", "value"]]
+        y = t[(t["indicator_id"] == y_id) & (t["group"] == y_group)][["area_id", "year", "value"]]
+        both = x.merge(y, on=["area_id", "year"], suffixes=("_x", "_y"))
+        if both.empty or both.groupby("year").size().max() < 3:
+            return Section(title, _p(self.t("no_relation", name=self.name), "intmon-gap"))
+        counts = both.groupby("year").size()
+        year = int(counts[counts >= 3].index.max())
+        d = both[both["year"] == year].assign(name=lambda z: z["area_id"].map(self.names))
+        r = float(np.corrcoef(d["value_x"], d["value_y"])[0, 1])
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(6.5, 4.5))
+        ax.scatter(d["value_x"], d["value_y"], color=plotting.GROUP_COLORS[y_group], s=30)
+        for row in d.itertuples():
+            ax.annotate(row.name, (row.value_x, row.value_y), fontsize=7, xytext=(3, 3),
+                        textcoords="offset points")
+        ax.set_xlabel(f"{xi.text('name', self.lang)} ({UNIT_LABEL[self.lang][xi.unit]})")
+        ax.set_ylabel(f"{yi.text('name', self.lang)} ({UNIT_LABEL[self.lang][yi.unit]})")
+        stem = self.output_dir / "figures" / f"{self.topic}_relation_{x_id}_{y_id}"
+        files = list(plotting.save(fig, stem).values())
+        note = _p(self.t("relation_note", n=len(d), year=year,
+                         r=format_value(r, "ok", "ratio", self.lang, sign=True)))
+        return Section(title, plotting.to_html_img(fig, title) + note, d, files)
+
+    def gap_overview(self) -> Section:
+        """Every gap in percentage points for the reporting year, as one chart."""
+        g = self.gaps[(self.gaps["year"] == self.year) & (self.gaps["sex"] == "total")
+                      & self.gaps["status"].isin(VALUED_STATUSES)]
+        units = {i.id: i.unit for i in self.indicators}
+        g = g[g["indicator_id"].map(units).eq("percent")]
+        if g.empty:
+            return Section(self.t("gap_overview"), _p(self.t("none_available", name=self.name,
+                                                              year=self.year), "intmon-gap"))
+        names = {i.id: i.text("name", self.lang) for i in self.indicators}
+        g = g.assign(label=g["indicator_id"].map(names) + " (" + g["group"].map(
+            lambda x: self.label("group", x)) + ")").sort_values("gap")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(8, 0.35 * len(g) + 1.2))
+        ax.barh(g["label"], g["gap"], color=[plotting.GROUP_COLORS[x] for x in g["group"]])
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_xlabel(self.t("gap_axis"))
+        files = list(plotting.save(fig, self.output_dir / "figures" / f"{self.topic}_gaps").values())
+        return Section(self.t("gap_overview"), plotting.to_html_img(fig, self.t("gap_overview")),
+                       g, files)
 
     def goals(self) -> Section:
         targets = {k: v for k, v in self.params["targets"].items()

@@ -37,6 +37,12 @@ report.key_figures()
 report.time_series()
 
 # %%
+report.by_sex(["education.leavers_without_certificate", "education.leavers_hochschulreife"])
+
+# %%
+report.relation("demography.migration_background_share", "education.language_support_need")
+
+# %%
 report.comparison()
 
 # %%

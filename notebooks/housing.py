@@ -37,6 +37,12 @@ report.key_figures()
 report.time_series()
 
 # %%
+report.relation("demography.foreign_share", "housing.social_housing_share")
+
+# %%
+report.relation("demography.foreign_share", "housing.out_migration_rate")
+
+# %%
 report.comparison()
 
 # %%

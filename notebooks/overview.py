@@ -37,6 +37,9 @@ report.key_figures()
 report.time_series()
 
 # %%
+report.gap_overview()
+
+# %%
 report.comparison()
 
 # %%

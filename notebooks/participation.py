@@ -37,6 +37,9 @@ report.key_figures()
 report.time_series()
 
 # %%
+report.relation("demography.foreign_share", "participation.turnout_municipal")
+
+# %%
 report.comparison()
 
 # %%

@@ -8,6 +8,7 @@ def test_german_number_format():
     assert format_number(1234.5, 1, lang="en") == "1,234.5"
     assert format_number(-3.25, 2) == "-3,25"
     assert format_number(2.0, 1, sign=True) == "+2,0"
+    assert format_number(-0.04, 1, sign=True) == "0,0"  # no "-0,0"
 
 
 def test_status_symbols_never_show_numbers():

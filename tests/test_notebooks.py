@@ -4,6 +4,7 @@ import json
 import re
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -60,6 +61,15 @@ def test_city_report(executed, demo_published):
     # the commentary file of the demo city is shown; the goal is tracked
     assert "Anerkennung ausländischer Berufsabschlüsse" in text
     assert "noch nicht erreicht" in text or "erreicht" in text
+    # topic-specific sections: women and men; relation across the Stadtteile with its r
+    assert "Frauen und Männer" in text
+    subs = table[table["area_id"].str.startswith("99101000-") & (table["year"] == 2024)
+                 & (table["sex"] == "total") & (table["group"] == "total")]
+    x = subs[subs["indicator_id"] == "demography.foreign_share"].set_index("area_id")["value"]
+    y = subs[subs["indicator_id"] == "labor.sgb2_rate"].set_index("area_id")["value"]
+    r = np.corrcoef(x, y.reindex(x.index))[0, 1]
+    assert f"{len(x)} Teilgebiete, Stand 2024; Korrelationskoeffizient r = {r:+.2f}".replace(".", ",") in text
+    assert (out / "figures/labor_relation_demography.foreign_share_labor.sgb2_rate.png").exists()
     assert (out / "figures/labor_time_series.png").stat().st_size > 10_000
     assert (out / "figures/labor_subdistricts.svg").exists()
 
