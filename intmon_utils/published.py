@@ -7,6 +7,10 @@ recomputing. Delete the folder at any time; it is rebuilt on demand.
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
 import pandas as pd
 
 from .catalogue import load_catalogue
@@ -17,8 +21,25 @@ from .indicators import compute_indicators
 from .store import ObservationStore
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of the package's code and configuration (catalogue, vocabulary): a change to any
+    of them must invalidate cached tables and rerun reports."""
+    h = hashlib.sha256()
+    root = Path(__file__).parent
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.yml")]):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cache_key(store: ObservationStore) -> str:
+    """Identifies the published tables: the data and the code that turned them into tables."""
+    return hashlib.sha256(f"{store.fingerprint()}:{code_fingerprint()}".encode()).hexdigest()[:16]
+
+
 def _paths(store: ObservationStore, min_count: int):
-    stem = f"min{min_count}_{store.fingerprint()}"
+    stem = f"min{min_count}_{cache_key(store)}"
     return (store.derived_dir / f"observations_{stem}.parquet",
             store.derived_dir / f"indicators_{stem}.parquet")
 
@@ -38,6 +59,10 @@ def build(store: ObservationStore, min_count: int) -> tuple[pd.DataFrame, pd.Dat
     for path, frame in ((obs_path, protected), (ind_path, table)):
         with atomic_path(path) as tmp:
             frame.to_parquet(tmp, index=False)
+    # tables of earlier data or code states are obsolete
+    for old in store.derived_dir.glob(f"*_min{min_count}_*.parquet"):
+        if old not in (obs_path, ind_path):
+            old.unlink(missing_ok=True)
     return protected, table
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, export, published
+from . import export, published
 from .catalogue import REPORT_TOPICS
 from .errors import IntmonError
 from .fileio import file_sha256, write_text
@@ -63,7 +63,7 @@ def plan(project: Path, parameter_dir: Path, store: ObservationStore, output_roo
     except IntmonError as exc:
         return Plan([], [{"job": str(parameter_dir / "defaults.yml"), "area_id": "?", "topic": "*",
                           "status": "failed", "error": str(exc), "duration": 0.0}], {})
-    fingerprint = store.fingerprint()
+    fingerprint = published.cache_key(store)
     for path in discover(parameter_dir):
         if areas and path.stem not in areas:
             continue
@@ -83,7 +83,7 @@ def plan(project: Path, parameter_dir: Path, store: ObservationStore, output_roo
             commentary = project / params["commentary"] / f"{topic}.md"
             digest = _hash(file_sha256(nb), file_sha256(path),
                            file_sha256(commentary) if commentary.exists() else "-",
-                           fingerprint, __version__)
+                           fingerprint)
             jobs.append(Job(area, topic, params["year"], str(path.relative_to(project)),
                             f"notebooks/{topic}.ipynb",
                             str((output_root / str(params["year"]) / area).relative_to(project)),
