@@ -95,8 +95,12 @@ def cmd_import(args) -> int:
     from .sources import IMPORTERS
     from .store import ObservationStore
 
+    if args.kind not in IMPORTERS:
+        raise IntmonError(f"unknown import kind {args.kind!r}; known: {', '.join(IMPORTERS)}")
     store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
-    print(IMPORTERS[args.kind](args.files, store))
+    options = {k: v for k, v in (("mapping", args.mapping), ("area", args.area),
+                                 ("year", args.year)) if v is not None}
+    print(IMPORTERS[args.kind](args.files, store, **options))
     return 0
 
 
@@ -111,6 +115,8 @@ def cmd_docs(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .sources import IMPORTERS
+
     p = argparse.ArgumentParser(prog="intmon", description="Kommunales Integrationsmonitoring")
     p.add_argument("--project", default=".", help="project folder (default: current folder)")
     sub = p.add_subparsers(dest="command", required=True)
@@ -143,10 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_values)
 
     i = sub.add_parser("import", help="load files into the observation store")
-    i.add_argument("kind", choices=["areas", "observations"],
-                   help="areas: area register; observations: intmon long format")
+    i.add_argument("kind", help="what the files are: " + ", ".join(
+        f"{k} ({v.__doc__.strip().splitlines()[0].rstrip('.')})" for k, v in IMPORTERS.items()))
     i.add_argument("files", nargs="+")
     i.add_argument("--data", default="data")
+    i.add_argument("--mapping", help="mapping file (YAML) for district tables")
+    i.add_argument("--area", help="area id the files belong to (e.g. the AGS of a register)")
+    i.add_argument("--year", type=int, help="reference year, where the files do not say it")
     i.set_defaults(func=cmd_import)
 
     doc = sub.add_parser("docs", help="regenerate docs/parameters.md from the parameter schema")

@@ -150,6 +150,14 @@ class ObservationStore:
         with atomic_path(self.areas_path) as tmp:
             areas[AREA_COLUMNS].to_parquet(tmp, index=False)
 
+    def merge_areas(self, areas: pd.DataFrame) -> None:
+        """Add areas to the register; an id already there is replaced by the new row."""
+        if self.areas_path.exists():
+            old = pd.read_parquet(self.areas_path)
+            areas = pd.concat([old[~old["area_id"].isin(areas["area_id"])], areas[AREA_COLUMNS]],
+                              ignore_index=True)
+        self.write_areas(areas.sort_values("area_id", ignore_index=True))
+
     def write_observations(self, df: pd.DataFrame, source_id: str, origin: str | None = None
                            ) -> Path:
         """Validate and write one source's observations, replacing that source's file whole."""

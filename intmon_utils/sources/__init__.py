@@ -1,8 +1,10 @@
 """Readers that bring data into the observation store (DESIGN §1: ``intmon_utils.sources``).
 
-``IMPORTERS`` is the registry behind ``intmon import <kind> FILE``: each entry reads files
-into canonical tables and writes them through :class:`~intmon_utils.store.ObservationStore`,
-which validates before anything is written. Publisher formats (GENESIS, BA, district tables,
+``IMPORTERS`` is the registry behind ``intmon import <kind> FILE``: each entry is a function
+``(paths, store, **options) -> message`` (options: ``mapping``, ``area``, ``year`` as given on
+the command line) whose docstring's first line describes the kind. It reads the files into
+canonical tables and writes them through :class:`~intmon_utils.store.ObservationStore`, which
+validates before anything is written; a file with errors writes nothing. Publisher formats (GENESIS, BA, district tables,
 register microdata) plug in here as further kinds.
 """
 

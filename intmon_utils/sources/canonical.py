@@ -41,6 +41,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
 
 def import_areas(paths: list[str | Path], store: ObservationStore) -> str:
+    """Area register in intmon's table format (CSV or Parquet)."""
     frames = [read_table(p) for p in paths]
     areas = pd.concat(frames, ignore_index=True)
     if "synthetic" not in areas:
@@ -55,6 +56,7 @@ def import_areas(paths: list[str | Path], store: ObservationStore) -> str:
 
 
 def import_observations(paths: list[str | Path], store: ObservationStore) -> str:
+    """Observations in intmon's long format (CSV or Parquet)."""
     areas = store.read_areas()
     level = areas.set_index("area_id")["level"]
     messages = []
