@@ -104,6 +104,41 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_data_status(args) -> int:
+    from . import status
+    from .published import build
+    from .store import ObservationStore
+
+    store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
+    observations, table = build(store, args.min_count)
+    areas = store.read_areas()
+    if args.area:
+        unknown = sorted(set(args.area) - set(areas["area_id"]))
+        if unknown:
+            raise IntmonError(f"unknown area ids {unknown}; they are not in the area register")
+        keep = set(args.area)
+    else:
+        keep = set(areas.loc[areas["level"].isin(args.level), "area_id"]) if args.level else \
+            set(observations["area_id"])
+    names = areas.set_index("area_id")["name"]
+    if args.what == "variables":
+        m = status.variable_matrix(observations[observations["area_id"].isin(keep)])
+    elif args.what == "indicators":
+        m = status.indicator_matrix(table[table["area_id"].isin(keep)])
+    else:
+        m = status.summary(table[table["area_id"].isin(keep)], args.year)
+    if m.empty:
+        raise IntmonError("no data for this selection")
+    m.insert(0, "name", names.reindex(m.index).to_numpy())
+    if store.is_synthetic():
+        print("note: synthetic demo data, not real values", file=sys.stderr)
+    if args.format == "csv":
+        m.to_csv(sys.stdout)
+    else:
+        print(m.to_string())
+    return 0
+
+
 def cmd_docs(args) -> int:
     from .fileio import write_text
     from .parameters import reference_table
@@ -158,12 +193,30 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--year", type=int, help="reference year, where the files do not say it")
     i.set_defaults(func=cmd_import)
 
+    data = sub.add_parser("data", help="what the data store holds")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    st = data_sub.add_parser("status", help="which variables and indicators exist per area and year")
+    st.add_argument("what", nargs="?", choices=["summary", "variables", "indicators"],
+                    default="summary", help="summary: indicators per topic in one year (default); "
+                    "variables / indicators: the years available per area")
+    st.add_argument("--area", nargs="+", help="only these area ids")
+    st.add_argument("--level", nargs="+", choices=["country", "state", "district",
+                                                    "municipality", "subdistrict"])
+    st.add_argument("--year", type=int, help="year of the summary (default: the latest)")
+    st.add_argument("--format", choices=["table", "csv"], default="table")
+    st.add_argument("--min-count", type=int, default=3)
+    st.add_argument("--data", default="data")
+    st.set_defaults(func=cmd_data_status)
+
     doc = sub.add_parser("docs", help="regenerate docs/parameters.md from the parameter schema")
     doc.set_defaults(func=cmd_docs)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    logging.basicConfig(format="intmon: %(levelname)s: %(message)s", level=logging.WARNING)
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -109,6 +109,7 @@ RATES = {
     "kita_children_3-5": (("3-5",), (0.95, 0.87, 0.80), (0.001, 0.003, 0.004), -0.2, 1.0),
     "school_entry_examined": (("3-5",), (0.33, 0.33, 0.33), (0, 0, 0), 0.0, 1.0),
     "pupils_grade8": (("6-14",), (0.111, 0.111, 0.111), (0, 0, 0), 0.0, 1.0),
+    "pupils": (("6-14", "15-24"), (0.78, 0.78, 0.74), (0, 0, 0), 0.0, 1.0),
     "school_leavers": (("15-24",), (0.095, 0.095, 0.09), (0, 0, 0), 0.0, 1.0),
     "vocational_trainees": (("15-24",), (0.14, 0.11, 0.065), (-0.001, 0.0, 0.002), -0.2, 0.8),
     "employees_svb": (("15-24", "25-64"), (0.66, 0.58, 0.47), (0.003, 0.004, 0.006), -0.4, 0.92),
@@ -125,6 +126,8 @@ RATES = {
 SUBRATES = {
     "school_entry_language_support": ("school_entry_examined", (0.14, 0.40, 0.55), (0, -0.003, -0.004)),
     "pupils_grade8_gymnasium": ("pupils_grade8", (0.44, 0.31, 0.19), (0, 0.002, 0.003)),
+    "pupils_gymnasium": ("pupils", (0.36, 0.26, 0.16), (0.002, 0.003, 0.003)),
+    "pupils_hauptschule": ("pupils", (0.09, 0.14, 0.24), (-0.003, -0.003, -0.004)),
     "school_leavers_without_certificate": ("school_leavers", (0.052, 0.09, 0.16), (0, -0.001, -0.002)),
     "school_leavers_hochschulreife": ("school_leavers", (0.36, 0.25, 0.13), (0.002, 0.003, 0.004)),
     "unemployed_long_term": ("unemployed", (0.37, 0.33, 0.27), (-0.003, -0.002, -0.001)),
@@ -151,6 +154,10 @@ PUBLICATION = {
     "school_entry_examined": (("stadtteil", "kreisfreie_stadt"), "mb", "mb", False, ("total",)),
     "school_entry_language_support": (("stadtteil", "kreisfreie_stadt"), "mb", "mb", False, ("total",)),
     "pupils_grade8": (P_KREIS, "nat", "nat", False, ("total",)),
+    "pupils": (P_KREIS, "nat", "nat", False, ("total",)),
+    "pupils_gymnasium": (P_KREIS, "nat", "nat", False, ("total",)),
+    "pupils_hauptschule": (P_KREIS, "nat", "nat", False, ("total",)),
+    "employees_svb_workplace": (P_KREIS, "nat", "nat", True, ("total",)),
     "pupils_grade8_gymnasium": (P_KREIS, "nat", "nat", False, ("total",)),
     "school_leavers": (P_KREIS, "nat", "nat", True, ("total",)),
     "school_leavers_without_certificate": (P_KREIS, "nat", "nat", True, ("total",)),
@@ -265,7 +272,7 @@ def _latent_variables(rng, pop: pd.DataFrame, units: pd.DataFrame) -> pd.DataFra
         base = by_origin.assign(band="all") if bands == ("all",) else pop[pop["band"].isin(bands)]
         var = name.rsplit("_", 1)[0] if name.startswith("kita_children_") else name
         df = base.assign(variable=var, value=_thin(rng, base, units, rates, change, social_el, female))
-        if var in ("pupils_grade8", "school_entry_examined", "school_leavers"):
+        if var in ("pupils_grade8", "pupils", "school_entry_examined", "school_leavers"):
             df = df.assign(band="all").groupby(["unit", "year", "origin", "sex", "band", "variable"],
                                                as_index=False)["value"].sum()
         made[name] = df
@@ -281,6 +288,11 @@ def _latent_variables(rng, pop: pd.DataFrame, units: pd.DataFrame) -> pd.DataFra
         ["unit", "year", "origin", "sex"], as_index=False)["value"].sum()
     out.append(clf.assign(variable="civilian_labour_force", band="all"))
     out = [d for d in out if d["variable"].iloc[0] != "other_labour_force"]
+    # employees at the place of work: cities draw in-commuters, Landkreise lose out-commuters
+    svb = made["employees_svb"]
+    commuting = np.where(svb["unit"].str.contains("-").to_numpy(), 1.35, 0.8)
+    out.append(svb.assign(variable="employees_svb_workplace",
+                          value=rng.poisson(svb["value"].to_numpy() * commuting)))
     # survey-based estimates (weighted to the population): shares drawn per city later
     persons = by_origin.assign(band="all")
     out.append(persons.assign(variable="survey_persons"))
@@ -295,6 +307,39 @@ def _latent_variables(rng, pop: pd.DataFrame, units: pd.DataFrame) -> pd.DataFra
                               value=np.round(space * rng.normal(1, 0.03, len(space)))))
     out.append(_elections(rng, pop, units))
     return pd.concat(out, ignore_index=True)
+
+
+# Zensus 2022: immigration history by origin (shares of German without MB, with MB, foreign)
+IMMIGRATION_HISTORY = (("immigrated", (0.015, 0.50, 0.86)), ("descendants", (0.0, 0.55, 0.75)),
+                       ("one_sided_immigration_history", (0.03, 0.5, 0.3)))
+CENSUS_YEAR = 2022
+
+
+def _immigration_history(rng, pop: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Population by Einwanderungsgeschichte at the census date, per unit (age and sex total).
+
+    Drawn in sequence from what is left, so immigrated + descendants + one-sided + without
+    equals the population exactly, as the identities of the vocabulary require.
+    """
+    base = pop[pop["year"] == CENSUS_YEAR].groupby(["unit", "origin"], as_index=False)["value"].sum()
+    origin_idx = base["origin"].map({o: i for i, o in enumerate(ORIGINS)}).to_numpy()
+    left = base["value"].to_numpy().astype("int64")
+    cells = {}
+    for group, shares in IMMIGRATION_HISTORY:
+        drawn = rng.binomial(left, np.array(shares)[origin_idx])
+        cells[group] = drawn
+        left = left - drawn
+    cells["without_immigration_history"] = left
+    cells["with_immigration_history"] = cells["immigrated"] + cells["descendants"]
+    frames = [base.assign(group=g, value=v) for g, v in cells.items()]
+    df = pd.concat(frames).groupby(["unit", "group"], as_index=False)["value"].sum()
+    kreis = df["unit"].map(units.set_index("unit")["kreis"])
+    out = [df.rename(columns={"unit": "area_id"}),
+           df.assign(area_id=kreis).groupby(["area_id", "group"], as_index=False)["value"].sum(),
+           df.groupby("group", as_index=False)["value"].sum().assign(area_id=LAND_ID)]
+    cells = pd.concat(out, ignore_index=True)
+    cells = cells[~cells["area_id"].str.contains("-")]        # the census stops at the Gemeinde
+    return cells.assign(year=CENSUS_YEAR, variable="population", sex="total", age="total")
 
 
 def _elections(rng, pop: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
@@ -434,7 +479,8 @@ def generate(seed: int = 2024) -> tuple[pd.DataFrame, pd.DataFrame]:
     pop = _latent_population(rng, units)
     latent = _latent_variables(rng, pop, units)
     cells = _aggregate(latent, units, areas)
-    cells = pd.concat([cells, _council_and_staff(rng, cells)], ignore_index=True)
+    cells = pd.concat([cells, _council_and_staff(rng, cells), _immigration_history(rng, pop, units)],
+                      ignore_index=True)
     return _publish(cells, areas), areas
 
 

@@ -2,8 +2,9 @@
 
 Rules (documented in the README and in every report's methods section):
 
-1. **Primary suppression.** A count with ``0 < value < min_count`` is suppressed. True zeros
-   stay visible as ``-``, as in official tables.
+1. **Primary suppression.** A count (persons, households, marriages) with
+   ``0 < value < min_count`` is suppressed. True zeros stay visible as ``-``, as in official
+   tables. Amounts and published rates (m², percentages) have no threshold.
 2. **Secondary suppression.** Published cells are tied by additive identities: a total equals
    the sum of its parts over groups (German + foreign, with + without migration background),
    sexes, nested age bands (``vocabulary.yml`` partitions) and areas (a municipality equals
@@ -30,6 +31,7 @@ from .vocabulary import DIMENSIONS, load_vocabulary
 
 CELL_KEYS = ["area_id", "year", "variable", "group", "sex", "age"]
 SECRET = "secret"
+COUNT_UNITS = {"persons", "households", "marriages"}
 UNKNOWN_STATUSES = {"secret", "uncertain", "not_meaningful", "not_yet_available",
                     "not_applicable"}
 
@@ -110,6 +112,13 @@ class Identities:
         return lone_secret | lone_absent
 
 
+def _is_count(obs: pd.DataFrame) -> np.ndarray:
+    """Counts of units (persons, households, marriages) are protected; amounts and published
+    rates (m², percentages) are not counts and have no threshold."""
+    counts = [v for v, spec in load_vocabulary().variables.items() if spec["unit"] in COUNT_UNITS]
+    return obs["variable"].isin(counts).to_numpy()
+
+
 def _cell_state(obs: pd.DataFrame):
     value = obs["value"].to_numpy(dtype="float64")
     known = ~obs["status"].isin(list(UNKNOWN_STATUSES)).to_numpy()
@@ -128,7 +137,7 @@ def protect(observations: pd.DataFrame, areas: pd.DataFrame, min_count: int = 3,
         raise DataError(f"disclosure min_count must be a whole number >= 1, got {min_count!r}")
     obs = observations.reset_index(drop=True).copy()
     value, known, source_secret = _cell_state(obs)
-    primary = known & (value > 0) & (value < min_count)
+    primary = known & (value > 0) & (value < min_count) & _is_count(obs)
     secret = source_secret | primary
     unknown = ~known | primary
     disclosure = np.where(primary, "primary", "").astype(object)
@@ -168,7 +177,7 @@ def violations(observations: pd.DataFrame, areas: pd.DataFrame, min_count: int) 
     """
     obs = observations.reset_index(drop=True)
     value, known, secret = _cell_state(obs)
-    small = known & (value > 0) & (value < min_count)
+    small = known & (value > 0) & (value < min_count) & _is_count(obs)
     ids = Identities(obs, areas)
     bad = ids.recoverable(~known, secret, value, min_count)
     parents = ids.cell[~ids.is_child & bad[ids.ident]]

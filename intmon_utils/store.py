@@ -23,6 +23,7 @@ import pandas as pd
 from .errors import DataError
 from .fileio import atomic_path, file_sha256
 from .formatting import OBSERVATION_STATUSES
+from .validation import check_import
 from .vocabulary import load_vocabulary
 
 OBSERVATION_COLUMNS = ["area_id", "area_level", "year", "variable", "group", "sex", "age",
@@ -43,7 +44,8 @@ def is_valid_area_id(value) -> bool:
 def _fail(origin: str, df: pd.DataFrame, mask, column: str, problem: str, todo: str):
     rows = np.flatnonzero(np.asarray(mask))
     first = rows[:5]
-    examples = "; ".join(f"row {i + 1}: {column}={df.iloc[i][column]!r}" for i in first)
+    rows_in_file = df["origin_row"].to_numpy() if "origin_row" in df else np.arange(1, len(df) + 1)
+    examples = "; ".join(f"row {rows_in_file[i]}: {column}={df.iloc[i][column]!r}" for i in first)
     more = f" (and {len(rows) - len(first)} more rows)" if len(rows) > len(first) else ""
     raise DataError(f"{origin}: {problem} in column '{column}' ({examples}{more}) -> {todo}")
 
@@ -58,7 +60,7 @@ def validate_observations(df: pd.DataFrame, origin: str, areas: pd.DataFrame | N
     if missing:
         raise DataError(f"{origin}: missing columns {missing}; an observation table needs "
                         f"{OBSERVATION_COLUMNS}")
-    df = df[OBSERVATION_COLUMNS].reset_index(drop=True)
+    df = df[OBSERVATION_COLUMNS + [c for c in ("origin_row",) if c in df]].reset_index(drop=True)
     vocab = load_vocabulary()
     bad_id = ~df["area_id"].map(is_valid_area_id)
     if bad_id.any():
@@ -165,9 +167,10 @@ class ObservationStore:
             raise DataError(f"source id {source_id!r}: use letters, digits, '_', '-' or '.'")
         areas = self.read_areas() if self.areas_path.exists() else None
         df = validate_observations(df, origin or source_id, areas)
+        check_import(df, origin or source_id, areas)
         target = self.observation_dir / f"{source_id}.parquet"
         with atomic_path(target) as tmp:
-            df.to_parquet(tmp, index=False)
+            df[OBSERVATION_COLUMNS].to_parquet(tmp, index=False)
         self._log_import(origin or source_id, target, len(df))
         return target
 

@@ -21,6 +21,7 @@ class Vocabulary:
     ages: dict
     partitions: dict
     area_levels: dict
+    subsets: dict
 
     def label(self, kind: str, key: str, lang: str = "de") -> str:
         """German (or English) label of a variable, group, sex, age band or area level."""
@@ -46,7 +47,10 @@ def load_vocabulary() -> Vocabulary:
     text = resources.files("intmon_utils").joinpath("vocabulary.yml").read_text(encoding="utf-8")
     raw = yaml.safe_load(text)
     vocab = Vocabulary(raw["variables"], raw["groups"], raw["sexes"], raw["ages"],
-                       raw["partitions"], raw["area_levels"])
+                       raw["partitions"], raw["area_levels"], raw.get("subsets") or {})
+    for part, whole in vocab.subsets.items():
+        if part not in vocab.variables or whole not in vocab.variables:
+            raise VocabularyError(f"vocabulary.yml: subsets names unknown variables {part}/{whole}")
     for name, spec in vocab.variables.items():
         if not all(spec.get(k) for k in ("de", "en", "unit")) or \
                 not all((spec.get("reference_date") or {}).get(lang) for lang in ("de", "en")):

@@ -10,9 +10,16 @@ register microdata) plug in here as further kinds.
 
 from __future__ import annotations
 
+from .ba import import_ba
 from .canonical import import_areas, import_observations
+from .genesis import import_classic, import_ffcsv
+from .gv import import_gemeindeverzeichnis
 
 IMPORTERS = {
     "areas": import_areas,
     "observations": import_observations,
+    "genesis": import_classic,
+    "genesis-ffcsv": import_ffcsv,
+    "ba": import_ba,
+    "gv": import_gemeindeverzeichnis,
 }
