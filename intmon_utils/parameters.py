@@ -129,8 +129,8 @@ def _targets(value, key, path):
 def _commentary(value, key, path):
     _text(value, key, path)
     if Path(value).is_absolute() or ".." in Path(value).parts:
-        raise ParameterError(path, key, "must be a folder inside the project, relative to it",
-                             "e.g. parameters/commentary/09761000/")
+        raise ParameterError(path, key, "must be a folder below the parameter folder, relative "
+                                        "to it", "e.g. commentary/09761000/")
     return value
 
 
@@ -170,7 +170,7 @@ SCHEMA = (
           _indicators),
     Param("targets", "mapping", "<indicator id or id_gap>: {value, by, direction: below|above, "
           "group}", {}, "Goals set by the working group; tracked in the goals section.", _targets),
-    Param("commentary", "text", "folder relative to the project", "parameters/commentary/{area_id}/",
+    Param("commentary", "text", "folder relative to the parameter folder", "commentary/{area_id}/",
           "Folder with <topic>.md: interpretation and qualitative findings.", _commentary),
     Param("language", "text", "de, en", "de", "Language of the reports.", _language),
     Param("disclosure", "mapping", "{min_count: integer >= 1}", {"min_count": 3},
@@ -227,7 +227,9 @@ def load_parameters(path: str | Path, defaults: dict | None = None) -> dict:
     if path.stem != params["area_id"]:
         raise ParameterError(path, "area_id", f"{params['area_id']!r} does not match the file name",
                              f"rename the file to {params['area_id']}.yml")
-    params["commentary"] = params["commentary"].replace("{area_id}", params["area_id"])
+    # resolved here, so notebooks and runs find it wherever the parameter folder lives
+    params["commentary"] = str(path.parent / params["commentary"].replace("{area_id}",
+                                                                         params["area_id"]))
     params["parameter_file"] = str(path)
     return params
 

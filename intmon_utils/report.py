@@ -9,6 +9,7 @@ something is not available and why.
 from __future__ import annotations
 
 import html
+import os
 import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -510,8 +511,8 @@ class Report:
     def commentary(self) -> Section:
         from nbconvert.filters import markdown2html
 
-        rel = Path(self.params["commentary"]) / f"{self.topic}.md"
-        path = self.project_dir / rel
+        path = Path(self.params["commentary"]) / f"{self.topic}.md"
+        rel = os.path.relpath(path, self.project_dir)
         text = path.read_text(encoding="utf-8").strip() if path.exists() else ""
         if not text:
             return Section(self.t("commentary"), _p(self.t("no_commentary", path=rel), "intmon-gap"))

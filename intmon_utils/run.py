@@ -54,6 +54,12 @@ def _hash(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
+def _in_project(path: Path, project: Path) -> str:
+    """A path relative to the project where it lies inside it, else absolute."""
+    path = Path(path).resolve()
+    return str(path.relative_to(project)) if path.is_relative_to(project) else str(path)
+
+
 def plan(project: Path, parameter_dir: Path, store: ObservationStore, output_root: Path,
          areas: list[str] | None = None, topics: list[str] | None = None) -> Plan:
     """The jobs of a run; broken parameter files become failures, not exceptions."""
@@ -70,7 +76,7 @@ def plan(project: Path, parameter_dir: Path, store: ObservationStore, output_roo
         try:
             params = load_parameters(path, defaults)
         except IntmonError as exc:
-            failures.append({"job": str(path.relative_to(project)), "area_id": path.stem,
+            failures.append({"job": _in_project(path, project), "area_id": path.stem,
                              "topic": "*", "status": "failed", "error": str(exc), "duration": 0.0})
             continue
         area = safe_output_name(params["area_id"])
@@ -80,13 +86,13 @@ def plan(project: Path, parameter_dir: Path, store: ObservationStore, output_roo
             if topics and topic not in topics:
                 continue
             nb = project / "notebooks" / f"{topic}.ipynb"
-            commentary = project / params["commentary"] / f"{topic}.md"
+            commentary = Path(params["commentary"]) / f"{topic}.md"
             digest = _hash(file_sha256(nb), file_sha256(path),
                            file_sha256(commentary) if commentary.exists() else "-",
                            fingerprint)
-            jobs.append(Job(area, topic, params["year"], str(path.relative_to(project)),
+            jobs.append(Job(area, topic, params["year"], _in_project(path, project),
                             f"notebooks/{topic}.ipynb",
-                            str((output_root / str(params["year"]) / area).relative_to(project)),
+                            _in_project(output_root / str(params["year"]) / area, project),
                             digest))
     if areas:
         known = {p.stem for p in discover(parameter_dir)}
@@ -137,6 +143,7 @@ def execute(job: Job, project: str, data_dir: str) -> dict:
                                          parameters=parameters, cwd=str(project_path),
                                          kernel_name="python3", progress_bar=False,
                                          log_output=False, report_mode=True,
+                                         shutdown_kernel="immediate",
                                          kernel_manager_class=_ipc_kernel_manager(sockets))
         finally:
             if tmp_nb.exists():
@@ -174,7 +181,7 @@ def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
         k = params["disclosure"]["min_count"]
         if k not in tables:
             tables[k] = published.build(store, k)[1]
-    data_rel = str(data_dir.relative_to(project)) if data_dir.is_relative_to(project) else str(data_dir)
+    data_rel = _in_project(data_dir, project)
     results = list(the_plan.failures)
     bar = tqdm(total=len(the_plan.jobs), disable=quiet, unit="report", desc="intmon run")
     if jobs <= 1:

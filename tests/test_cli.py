@@ -70,3 +70,17 @@ def test_values_rejects_unknown_indicator_clearly(demo_store, tmp_path):
                   "--indicator", "labor.nope", "--data", str(demo_store.root))
     assert proc.returncode == 2 and "unknown indicator 'labor.nope'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_data_status_shows_what_each_area_lacks(demo_store):
+    proc = intmon("data", "status", "--level", "district", "--year", "2024", "--format", "csv",
+                  "--data", str(demo_store.root))
+    assert proc.returncode == 0, proc.stderr
+    status = pd.read_csv(io.StringIO(proc.stdout), dtype=str).set_index("area_id")
+    city, landkreis = status.loc["99101000"], status.loc["99201"]
+    have = lambda s: int(s.split("/")[0])  # noqa: E731
+    assert have(city["housing"]) > have(landkreis["housing"])           # no survey in the Kreis
+    assert have(city["demography"]) > have(landkreis["demography"])     # no migration background
+    assert city["labor"] == landkreis["labor"]
+    proc = intmon("data", "status", "variables", "--area", "99201", "--data", str(demo_store.root))
+    assert "2014–2024" in proc.stdout and "survey_persons" not in proc.stdout

@@ -240,3 +240,26 @@ def test_unknown_table_and_broken_file_say_what_to_do(tmp_path):
 def test_year_ranges():
     assert year_ranges([2014, 2015, 2016, 2019, 2021, 2022]) == "2014–2016, 2019, 2021–2022"
     assert year_ranges([]) == ""
+
+
+@real
+@pytest.mark.notebooks
+def test_labor_notebook_on_real_data_for_augsburg(real_store, tmp_path):
+    """The topic notebook runs on imported official data for a real Kreis and shows the
+    published-value-based indicator; no synthetic label on real data."""
+    from intmon_utils import run
+
+    from conftest import make_project
+
+    project = make_project(tmp_path, [])
+    (project / "parameters" / "defaults.yml").write_text("year: 2015\n")
+    (project / "parameters" / "09761.yml").write_text('area_id: "09761"\nname: Augsburg\n')
+    job = run.Job("09761", "labor", 2015, "parameters/09761.yml", "notebooks/labor.ipynb",
+                  "outputs/2015/09761", "test")
+    result = run.execute(job, str(project), str(real_store.root))
+    assert result["status"] == "ok", result
+    html_doc = (project / "outputs/2015/09761/labor.html").read_text(encoding="utf-8")
+    assert "Ausländeranteil an den sozialversicherungspflichtig Beschäftigten" in html_doc
+    assert "12,5 %" in html_doc                      # 17 289 / 137 799 foreign employees
+    assert "SYNTHETISCHE" not in html_doc
+    assert "nicht verfügbar für Augsburg" in html_doc  # the rest is explained, not an error

@@ -71,7 +71,7 @@ def test_defaults_are_merged_and_file_wins(tmp_path):
                  defaults="year: 2024\ndisclosure: {min_count: 5}\n")
     p = load_parameters(path)
     assert p["year"] == 2023 and p["disclosure"]["min_count"] == 5 and p["language"] == "de"
-    assert p["commentary"] == "parameters/commentary/09761000/"
+    assert p["commentary"] == str(tmp_path / "commentary" / "09761000")
 
 
 def test_gap_target_is_understood(tmp_path):
