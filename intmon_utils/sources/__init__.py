@@ -14,6 +14,7 @@ from .ba import import_ba
 from .canonical import import_areas, import_observations
 from .genesis import import_classic, import_ffcsv
 from .gv import import_gemeindeverzeichnis
+from .register import import_register
 
 IMPORTERS = {
     "areas": import_areas,
@@ -22,4 +23,5 @@ IMPORTERS = {
     "genesis-ffcsv": import_ffcsv,
     "ba": import_ba,
     "gv": import_gemeindeverzeichnis,
+    "register": import_register,
 }
