@@ -59,12 +59,20 @@ def identity_gaps(df: pd.DataFrame, areas: pd.DataFrame | None = None) -> pd.Dat
     for dim in DIMENSIONS:
         others = [k for k in KEYS if k != dim]
         for parent, children in vocab.partition_pairs(dim):
+            required = [c for c in children if c not in vocab.residuals]
             kids = valued[valued[dim].isin(children)]
-            sums = kids.groupby(others).agg(total=("v", "sum"), n=("v", "size"))
-            sums = sums[sums["n"] == len(children)]
+            kids = kids.assign(required=kids[dim].isin(required))
+            sums = kids.groupby(others).agg(total=("v", "sum"), n=("v", "size"),
+                                            n_required=("required", "sum"))
+            complete = sums[sums["n"] == len(children)]
             top = valued[valued[dim] == parent].set_index(others)
-            problems.append(_compare(top, sums, len(children), f"{dim}: {parent} = "
-                                     + " + ".join(children)))
+            label = f"{dim}: {parent} = " + " + ".join(children)
+            problems.append(_compare(top, complete, len(children), label))
+            # residual part not published: the other parts may fall short, never exceed
+            partial = sums[(sums["n"] == len(required)) & (sums["n_required"] == len(required))
+                           & (len(required) < len(children))]
+            problems.append(_compare(top, partial, len(required), label + " (residual absent)",
+                                     at_most=True))
     if areas is not None:
         # Kreise in a Land and sub-districts in a city are complete in the tables that carry
         # them; Gemeinden inside a Kreis table are single sub-units (Hannover in the Region
@@ -83,11 +91,13 @@ def identity_gaps(df: pd.DataFrame, areas: pd.DataFrame | None = None) -> pd.Dat
     return pd.concat(problems) if problems else pd.DataFrame()
 
 
-def _compare(top: pd.DataFrame, sums: pd.DataFrame, n_parts, label: str) -> pd.DataFrame:
+def _compare(top: pd.DataFrame, sums: pd.DataFrame, n_parts, label: str,
+             at_most: bool = False) -> pd.DataFrame:
     joined = top[["v", "status"] + [c for c in ("origin_row",) if c in top]].join(sums, how="inner")
     parts = joined["n"] if n_parts is None else n_parts
     tolerance = np.maximum(2.0 * parts, 0.001 * joined["v"].abs())
-    bad = joined[(joined["v"] - joined["total"]).abs() > tolerance]
+    excess = joined["total"] - joined["v"]
+    bad = joined[(excess > tolerance) if at_most else (excess.abs() > tolerance)]
     return bad.reset_index().assign(identity=label)
 
 

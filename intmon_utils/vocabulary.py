@@ -22,6 +22,7 @@ class Vocabulary:
     partitions: dict
     area_levels: dict
     subsets: dict
+    residuals: tuple = ()
 
     def label(self, kind: str, key: str, lang: str = "de") -> str:
         """German (or English) label of a variable, group, sex, age band or area level."""
@@ -47,7 +48,8 @@ def load_vocabulary() -> Vocabulary:
     text = resources.files("intmon_utils").joinpath("vocabulary.yml").read_text(encoding="utf-8")
     raw = yaml.safe_load(text)
     vocab = Vocabulary(raw["variables"], raw["groups"], raw["sexes"], raw["ages"],
-                       raw["partitions"], raw["area_levels"], raw.get("subsets") or {})
+                       raw["partitions"], raw["area_levels"], raw.get("subsets") or {},
+                       tuple(raw.get("residuals") or ()))
     for part, whole in vocab.subsets.items():
         if part not in vocab.variables or whole not in vocab.variables:
             raise VocabularyError(f"vocabulary.yml: subsets names unknown variables {part}/{whole}")

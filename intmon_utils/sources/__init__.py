@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .ba import import_ba
 from .canonical import import_areas, import_observations
+from .district import import_district_table
 from .genesis import import_classic, import_ffcsv
 from .gv import import_gemeindeverzeichnis
 from .register import import_register
@@ -24,4 +25,5 @@ IMPORTERS = {
     "ba": import_ba,
     "gv": import_gemeindeverzeichnis,
     "register": import_register,
+    "district": import_district_table,
 }

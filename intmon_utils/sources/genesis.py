@@ -35,6 +35,7 @@ from .cells import parse_cells
 
 AREA_CODE = re.compile(r"^(DG|\d{2}|\d{3}|\d{5}|\d{8})$")
 TIME = re.compile(r"^(\d{2}\.\d{2}\.)?(\d{4})$")
+AREA_VARIABLES = ("KREISE", "GEODL", "GEOBL", "GEORB", "GEMEIN", "DLAND")
 UNITS = {"Anzahl", "Prozent", "%", "Euro", "EUR", "1000", "Tsd.", "ha", "qkm", "km²", "Jahre"}
 RAW_COLUMNS = ["table", "time", "year", "area_code", "area_name", "row_label", "column_label",
                "unit", "value", "status", "row"]
@@ -172,7 +173,7 @@ def _finish_raw(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 # -- flat file (ffcsv) -----------------------------------------------------------------------
 
-def read_ffcsv(path: str | Path, area_variables: tuple[str, ...] = ()) -> pd.DataFrame:
+def read_ffcsv(path: str | Path) -> pd.DataFrame:
     """Raw long table of a GENESIS flat file (one value per row, totals = empty code)."""
     path = Path(path)
     text = decode(path.read_bytes(), str(path))
@@ -184,14 +185,13 @@ def read_ffcsv(path: str | Path, area_variables: tuple[str, ...] = ()) -> pd.Dat
     area_var = None
     for k in n:
         codes = set(df[f"{k}_variable_code"])
-        if codes & set(area_variables) or any(c.startswith(("KREISE", "GEODL", "GEOBL", "GEORB",
-                                                            "GEMEIN", "DLAND")) for c in codes):
+        if any(c.startswith(AREA_VARIABLES) for c in codes):
             area_var = k
             break
     if area_var is None:
-        raise DataError(f"{path}: no regional variable found (KREISE, GEODL1, GEOBL1, …) -> name "
-                        f"it in the mapping with area_variables")
-    labels, rows = [], []
+        raise DataError(f"{path}: no regional variable ({', '.join(AREA_VARIABLES)}) -> download "
+                        f"the table with a regional breakdown")
+    labels = []
     for k in n:
         if k == area_var:
             continue
