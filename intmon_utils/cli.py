@@ -139,6 +139,29 @@ def cmd_data_status(args) -> int:
     return 0
 
 
+def cmd_catalogue(args) -> int:
+    from . import catalogue_doc
+    from .parameters import discover, load_defaults, load_parameters
+    from .published import build
+    from .store import ObservationStore
+
+    project = Path(args.project).resolve()
+    available, synthetic = None, False
+    store = ObservationStore(_resolve(project, args.data))
+    if store.exists():
+        parameter_dir = _resolve(project, args.parameters)
+        defaults = load_defaults(parameter_dir)
+        params = [load_parameters(p, defaults) for p in discover(parameter_dir)]
+        table = build(store, defaults["disclosure"]["min_count"])[1]
+        names = store.read_areas().set_index("area_id")["name"].to_dict()
+        available = catalogue_doc.availability(table, names, [p["area_id"] for p in params])
+        synthetic = store.is_synthetic()
+    target = _resolve(project, args.output or f"outputs/indikatorenkatalog.{args.format}")
+    catalogue_doc.render(args.format, target, args.lang, available, synthetic)
+    print(f"written {target}")
+    return 0
+
+
 def cmd_docs(args) -> int:
     from .fileio import write_text
     from .parameters import reference_table
@@ -207,6 +230,14 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--min-count", type=int, default=3)
     st.add_argument("--data", default="data")
     st.set_defaults(func=cmd_data_status)
+
+    cat = sub.add_parser("catalogue", help="render the Indikatorenkatalog (md, html or xlsx)")
+    cat.add_argument("--format", choices=["md", "html", "xlsx"], default="html")
+    cat.add_argument("--lang", choices=["de", "en"], default="de")
+    cat.add_argument("--output", help="file to write (default outputs/indikatorenkatalog.<format>)")
+    cat.add_argument("--data", default="data", help="data folder for the availability column")
+    cat.add_argument("--parameters", default="parameters")
+    cat.set_defaults(func=cmd_catalogue)
 
     doc = sub.add_parser("docs", help="regenerate docs/parameters.md from the parameter schema")
     doc.set_defaults(func=cmd_docs)

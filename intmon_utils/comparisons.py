@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import methods
 from .catalogue import Catalogue, load_catalogue
 from .indicators import STATUS_RANK, VALUED_STATUSES
 
@@ -89,11 +90,9 @@ def comparison_areas(area_id: str, areas: pd.DataFrame, peers: list[str]) -> lis
 
 def goal_status(table: pd.DataFrame, gap_table: pd.DataFrame, targets: dict, area_id: str,
                 year: int) -> pd.DataFrame:
-    """Each target with the current value and whether it is reached.
-
-    Rule: a target ``below`` X is reached when the latest value is at or below X (``above``
-    likewise). Until then it reads "not yet reached" with the distance to the target and the
-    change over the last year; trend-based "on/off track" follows with the statistics issue.
+    """Each target with the current value and its state (:func:`methods.goal_state`):
+    ``reached``, ``on_track`` (the linear trend of the last five years reaches the target by
+    its year), ``off_track`` or ``no_data``.
     """
     rows = []
     for name, goal in targets.items():
@@ -110,13 +109,8 @@ def goal_status(table: pd.DataFrame, gap_table: pd.DataFrame, targets: dict, are
         current = float(now["current"].iloc[0]) if len(now) and pd.notna(now["current"].iloc[0]) else np.nan
         prev = src[src["year"] == year - 1]
         previous = float(prev["current"].iloc[0]) if len(prev) and pd.notna(prev["current"].iloc[0]) else np.nan
-        if np.isnan(current):
-            state = "no_data"
-        elif (goal["direction"] == "below" and current <= goal["value"]) or \
-                (goal["direction"] == "above" and current >= goal["value"]):
-            state = "reached"
-        else:
-            state = "not_reached"
+        state = "no_data" if np.isnan(current) else methods.goal_state(
+            src["year"], src["current"], goal["value"], goal["by"], goal["direction"])
         rows.append({"target": name, **goal, "year": year, "current": current,
                      "previous": previous, "distance": current - goal["value"], "state": state})
     return pd.DataFrame(rows)

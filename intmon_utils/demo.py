@@ -223,7 +223,7 @@ def _units(rng: np.random.Generator) -> pd.DataFrame:
             weights[0] *= 2.5  # the Kreisstadt is the largest Gemeinde
         sizes = pop * weights / weights.sum()
         social = rng.normal(0.0, 0.35, n_units)
-        fs = np.clip(fshare * np.exp(0.45 * social + rng.normal(0, 0.25, n_units)), 0.01, 0.6)
+        fs = np.clip(fshare * np.exp(0.8 * social + rng.normal(0, 0.4, n_units)), 0.01, 0.6)
         for i in range(n_units):
             unit = f"{parent}-{i + 1:02d}" if is_city else f"{parent}{i + 1:03d}"
             rows.append((unit, parent, is_city, sizes[i], fs[i], social[i]))
@@ -240,6 +240,7 @@ def _latent_population(rng, units: pd.DataFrame) -> pd.DataFrame:
         growth = 1 + 0.004 * t + rng.normal(0, 0.002, len(t))
         f = np.clip(u.foreign_share * (1 + bump), 0, 0.7)
         m = np.clip(0.75 * u.foreign_share * (1 + 0.3 * t / 10) * (1.3 if u.is_city else 1.0), 0, 0.5)
+        m = np.minimum(m, 0.9 - f)  # at least 10 % Germans without migration background
         shares = {"german_nomb": 1 - f - m, "german_mb": m, "foreign": f}
         for o in ORIGINS:
             age = np.array(AGE_SHARES[o]) / sum(AGE_SHARES[o])
@@ -252,14 +253,23 @@ def _latent_population(rng, units: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _thin(rng, base: pd.DataFrame, units: pd.DataFrame, rates, change, social_el, female
-          ) -> np.ndarray:
-    """Binomial draws from ``base`` with origin-, year-, sex- and area-specific probabilities."""
+# age pattern of some rates (relative to the origin rate): young people are less often
+# employed and less often registered unemployed (many are in education)
+BAND_FACTORS = {"employees_svb": {"15-24": 0.55}, "unemployed": {"15-24": 0.6},
+                "sgb2_recipients": {"0-2": 1.4, "3-5": 1.35, "6-14": 1.3}}
+
+
+def _thin(rng, base: pd.DataFrame, units: pd.DataFrame, rates, change, social_el, female,
+          band_factors: dict | None = None) -> np.ndarray:
+    """Binomial draws from ``base`` with origin-, year-, sex-, age- and area-specific
+    probabilities."""
     origin_idx = base["origin"].map({o: i for i, o in enumerate(ORIGINS)}).to_numpy()
     t = base["year"].to_numpy() - YEARS[0]
     p = np.array(rates)[origin_idx] + np.array(change)[origin_idx] * t
     social = base["unit"].map(units.set_index("unit")["social"]).to_numpy()
     p = p * np.exp(social_el * social) * np.where(base["sex"].to_numpy() == "female", female, 1.0)
+    if band_factors:
+        p = p * base["band"].map(band_factors).fillna(1.0).to_numpy()
     return rng.binomial(base["value"].to_numpy().astype("int64"), np.clip(p, 0, 1))
 
 
@@ -271,7 +281,8 @@ def _latent_variables(rng, pop: pd.DataFrame, units: pd.DataFrame) -> pd.DataFra
     for name, (bands, rates, change, social_el, female) in RATES.items():
         base = by_origin.assign(band="all") if bands == ("all",) else pop[pop["band"].isin(bands)]
         var = name.rsplit("_", 1)[0] if name.startswith("kita_children_") else name
-        df = base.assign(variable=var, value=_thin(rng, base, units, rates, change, social_el, female))
+        df = base.assign(variable=var, value=_thin(rng, base, units, rates, change, social_el,
+                                                   female, BAND_FACTORS.get(var)))
         if var in ("pupils_grade8", "pupils", "school_entry_examined", "school_leavers"):
             df = df.assign(band="all").groupby(["unit", "year", "origin", "sex", "band", "variable"],
                                                as_index=False)["value"].sum()

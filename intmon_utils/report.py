@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import comparisons, plotting
+from . import comparisons, methods, plotting
 from .catalogue import TOPIC_LABELS, TOPICS, load_catalogue
 from .formatting import LEGEND, UNIT_LABEL, format_value
 from .indicators import VALUED_STATUSES
@@ -100,14 +100,68 @@ T = {  # report texts
                          "from totals (secondary suppression). {n} values of this area are "
                          "affected."},
     "sources": {"de": "Datenquellen", "en": "Data sources"},
+    "peer_mean": {"de": "Mittelwert Vergleichskommunen", "en": "Peer mean"},
+    "peer_rank": {"de": "Rang", "en": "Rank"},
+    "rank_note": {"de": "Rang unter dem Gebiet und seinen Vergleichskommunen: 1 = günstigster Wert "
+                        "nach der Richtung des Indikators (bei neutralen Indikatoren: höchster Wert).",
+                  "en": "Rank among the area and its peers: 1 = most favourable value given the "
+                        "indicator's direction (neutral indicators: highest value)."},
+    "trend": {"de": "Trend (5 Jahre)", "en": "Trend (5 years)"},
+    "small_numbers": {"de": "¹ Der Wert beruht auf weniger als {n} Personen im Nenner und "
+                            "schwankt zufällig stark.",
+                      "en": "¹ The value rests on fewer than {n} persons in the denominator and "
+                            "varies strongly by chance."},
+    "segregation": {"de": "Residentielle Segregation (Ausländerinnen und Ausländer)",
+                    "en": "Residential segregation (foreign nationals)"},
+    "no_segregation": {"de": "Für {name} fehlen die Bevölkerungszahlen nach Staatsangehörigkeit "
+                             "für mindestens zwei Teilgebiete.",
+                       "en": "Population by nationality is missing for at least two sub-areas of "
+                             "{name}."},
+    "segregation_note": {"de": "D: Dissimilaritätsindex Ausländer/Deutsche (Anteil, der umziehen "
+                               "müsste, damit beide Gruppen gleich verteilt sind); IS: "
+                               "Segregationsindex Ausländer/übrige Bevölkerung; Isolation: Anteil "
+                               "der Ausländer in der Nachbarschaft eines durchschnittlichen "
+                               "Ausländers; Konzentration: Anteil der Ausländer in Teilgebieten "
+                               "mit mindestens doppeltem Ausländeranteil. Werte hängen von Zahl und "
+                               "Größe der Teilgebiete ab: nur bei gleicher Gebietsgliederung "
+                               "vergleichen.",
+                         "en": "D: index of dissimilarity foreign/German (share that would have to "
+                               "move for an even distribution); IS: segregation index foreign/rest "
+                               "of the population; isolation: share of foreign nationals in the "
+                               "neighbourhood of an average foreign national; concentration: share "
+                               "of foreign nationals living in sub-areas with at least twice the "
+                               "overall share. Values depend on the number and size of the "
+                               "sub-areas: compare only on the same layout."},
+    "units_label": {"de": "Teilgebiete (ohne Werte)", "en": "Sub-areas (without values)"},
+    "standardised": {"de": "Altersstandardisierter Vergleich: {name}",
+                     "en": "Age-standardised comparison: {name}"},
+    "no_standardised": {"de": "Für {name} fehlen die Altersgruppen ({bands}), die eine "
+                              "Standardisierung braucht.",
+                        "en": "The age bands ({bands}) needed for standardisation are missing "
+                              "for {name}."},
+    "standardised_note": {"de": "Direkte Standardisierung: die altersspezifischen Quoten jeder "
+                                "Gruppe ({bands}) werden mit der Altersstruktur der "
+                                "Gesamtbevölkerung des Gebiets gewichtet. So wird eine jüngere "
+                                "Gruppe nicht allein wegen ihres Alters anders bewertet.",
+                          "en": "Direct standardisation: each group's age-specific rates "
+                                "({bands}) are weighted with the age structure of the area's "
+                                "total population, so a younger group is not judged differently "
+                                "because of its age alone."},
     "reference_dates": {"de": "Stichtage und Zeiträume", "en": "Reference dates and periods"},
     "suppressed_values": {"de": "Gesperrte Werte {year}", "en": "Suppressed values {year}"},
     "no_suppressed": {"de": "Im Berichtsjahr ist kein Wert dieses Gebiets gesperrt.",
                       "en": "No value of this area is suppressed in the reporting year."},
 }
+DIRECTION_BETTER = {"higher_is_better": True, "lower_is_better": False, "neutral": None}
+TREND_LABELS = {"rising": {"de": "steigend", "en": "rising"},
+                "falling": {"de": "fallend", "en": "falling"},
+                "stable": {"de": "stabil", "en": "stable"},
+                "insufficient": {"de": "zu wenige Werte", "en": "too few values"}}
+SMALL_DENOMINATOR = 50
 GOAL_STATES = {
     "reached": {"de": "erreicht", "en": "reached"},
-    "not_reached": {"de": "noch nicht erreicht", "en": "not yet reached"},
+    "on_track": {"de": "auf Kurs", "en": "on track"},
+    "off_track": {"de": "nicht auf Kurs", "en": "off track"},
     "no_data": {"de": "keine Daten", "en": "no data"},
 }
 REASONS = {
@@ -254,7 +308,7 @@ class Report:
         ch = self.changes[(self.changes["year"] == self.year) & (self.changes["sex"] == "total")]
         change = ch.set_index(["indicator_id", "group", "period"])[["change", "status"]]
         land_label = self.names.get(self.land, "Land")
-        rows = []
+        rows, small = [], False
         for ind in self.indicators:
             if not self._available(ind):
                 continue
@@ -263,12 +317,16 @@ class Report:
                 if status == "missing_input":
                     continue  # explained in the data availability section
                 lv, ls = self._row(ind.id, group, area=self.land) if self.land else (np.nan, "missing_input")
+                shown = self._fmt(ind, value, status, with_unit=True)
+                if self._small(ind.id, group):
+                    shown += " ¹"
+                    small = True
                 row = {self.t("indicator"): ind.text("name", self.lang),
-                       self.t("group"): self.label("group", group),
-                       f"{self.year}": self._fmt(ind, value, status, with_unit=True)}
+                       self.t("group"): self.label("group", group), f"{self.year}": shown}
                 for period in (1, 5):
                     c = change.loc[(ind.id, group, period)]
                     row[self.t(f"change{period}")] = self._fmt(ind, c["change"], c["status"], sign=True)
+                row[self.t("trend")] = self._trend(ind.id, group)
                 row[land_label] = self._fmt(ind, lv, ls, with_unit=True)
                 rows.append(row)
             if ind.reference_group:
@@ -281,14 +339,32 @@ class Report:
                                                 b=self.label("group", g.reference_group)),
                         f"{self.year}": self._fmt(ind, g.gap, g.status, sign=True)
                         + (" Pp." if ind.unit == "percent" and g.status in VALUED_STATUSES else ""),
-                        self.t("change1"): "", self.t("change5"): "", land_label: "",
+                        self.t("change1"): "", self.t("change5"): "", self.t("trend"): "",
+                        land_label: "",
                     })
         if not rows:
             return Section(self.t("key_figures"), _p(self.t("none_available", name=self.name,
                                                              year=self.year), "intmon-gap"))
         df = pd.DataFrame(rows)
         path = self._write_csv(df, "key_figures")
-        return Section(self.t("key_figures"), _table_html(df, self.lang), df, [path])
+        note = _p(self.t("small_numbers", n=SMALL_DENOMINATOR)) if small else ""
+        return Section(self.t("key_figures"), _table_html(df, self.lang) + note, df, [path])
+
+    def _series(self, ind_id: str, group: str) -> pd.Series:
+        m = self.mine[(self.mine["indicator_id"] == ind_id) & (self.mine["group"] == group)
+                      & (self.mine["sex"] == "total") & (self.mine["year"] <= self.year)
+                      & self.mine["status"].isin(VALUED_STATUSES)]
+        return m.set_index("year")["value"].sort_index()
+
+    def _trend(self, ind_id: str, group: str) -> str:
+        s = self._series(ind_id, group)
+        return TREND_LABELS[methods.trend(s.index, s.to_numpy())][self.lang]
+
+    def _small(self, ind_id: str, group: str) -> bool:
+        r = self.mine[(self.mine["indicator_id"] == ind_id) & (self.mine["group"] == group)
+                      & (self.mine["sex"] == "total") & (self.mine["year"] == self.year)]
+        return bool(len(r)) and bool(methods.small_number_flag(r["denominator"].fillna(np.inf),
+                                                               SMALL_DENOMINATOR)[0])
 
     @cached_property
     def changes(self) -> pd.DataFrame:
@@ -345,6 +421,14 @@ class Report:
                 for area, _ in areas:
                     value, status = self._row(ind.id, group, area=area)
                     row[self.names[area]] = self._fmt(ind, value, status, with_unit=True)
+                peers = [a for a, role in areas if role in ("area", "peer")]
+                if len(peers) > 1:
+                    values = pd.Series({a: v for a in peers for v, s in [self._row(ind.id, group, area=a)]
+                                        if s in VALUED_STATUSES})
+                    pos = methods.peer_position(values, self.area_id, DIRECTION_BETTER[ind.direction])
+                    row[self.t("peer_mean")] = self._fmt(ind, pos["mean"], "ok" if pd.notna(pos["mean"])
+                                                         else "missing_input", with_unit=True)
+                    row[self.t("peer_rank")] = f"{pos['rank']} / {pos['of']}" if pos["rank"] else "."
                 rows.append(row)
         if not rows:
             return Section(self.t("comparison"), _p(self.t("none_available", name=self.name,
@@ -358,7 +442,9 @@ class Report:
                    "Not in the data store, so not compared: ")
                   + ", ".join("Deutschland" if a == "DG" and self.lang == "de" else
                               "Germany" if a == "DG" else a for a in missing)) if missing else ""
-        return Section(self.t("comparison"), _table_html(df, self.lang) + note, df, [path])
+        rank_note = _p(self.t("rank_note")) if self.t("peer_rank") in df else ""
+        return Section(self.t("comparison"), _table_html(df, self.lang) + note + rank_note, df,
+                       [path])
 
     def subdistricts(self) -> Section:
         subs = self.areas[self.areas["parent_id"] == self.area_id]
@@ -457,6 +543,98 @@ class Report:
                          r=format_value(r, "ok", "ratio", self.lang, sign=True)))
         return Section(title, plotting.to_html_img(fig, title) + note, d, files)
 
+    def _population(self, area_ids, groups, ages=("total",)) -> pd.DataFrame:
+        """Published population cells (sex total) of some areas: area × year × group × age."""
+        o = self.observations
+        return o[o["area_id"].isin(area_ids) & (o["variable"] == "population")
+                 & o["group"].isin(groups) & (o["sex"] == "total") & o["age"].isin(ages)]
+
+    def segregation(self) -> Section:
+        """Segregation of foreign nationals over the area's sub-areas, per year."""
+        subs = self.areas.loc[self.areas["parent_id"] == self.area_id, "area_id"]
+        pop = self._population(subs, ("total", "german", "foreign"))
+        rows = []
+        for year, cells in pop.groupby("year"):
+            if year > self.year:
+                continue
+            wide = cells.pivot_table(index="area_id", columns="group", values="value")
+            usable = wide.dropna()              # units with a secret cell cannot be used
+            if len(usable) < 2 or not {"german", "foreign", "total"} <= set(usable.columns):
+                continue
+            d = methods.dissimilarity(usable["foreign"], usable["german"])
+            rows.append({"year": int(year), "D": d.value,
+                         "IS": methods.segregation_index(usable["foreign"], usable["total"]).value,
+                         "isolation": methods.isolation(usable["foreign"], usable["total"]).value,
+                         "concentration": methods.concentration_share(usable["foreign"],
+                                                                      usable["total"]).value,
+                         "units": d.n_units, "excluded": d.n_excluded + len(wide) - len(usable)})
+        if not rows:
+            return Section(self.t("segregation"), _p(self.t("no_segregation", name=self.name),
+                                                     "intmon-gap"))
+        data = pd.DataFrame(rows)
+        unit = self.t("units_label")
+        shown = pd.DataFrame({
+            ("Jahr" if self.lang == "de" else "Year"): data["year"].astype(str),
+            "D": [format_value(v, "ok", "ratio", self.lang) for v in data["D"]],
+            "IS": [format_value(v, "ok", "ratio", self.lang) for v in data["IS"]],
+            "Isolation": [format_value(v, "ok", "ratio", self.lang) for v in data["isolation"]],
+            ("Konzentration" if self.lang == "de" else "Concentration"):
+                [format_value(v * 100, "ok", "percent", self.lang, with_unit=True)
+                 for v in data["concentration"]],
+            unit: [f"{u} (+{e})" if e else str(u) for u, e in zip(data["units"], data["excluded"])],
+        })
+        path = self._write_csv(shown, "segregation")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(6.5, 3.2))
+        for column, label in (("D", "D"), ("IS", "IS"), ("isolation", "Isolation")):
+            ax.plot(data["year"], data[column], marker="o", ms=3, label=label)
+        ax.set_ylim(0, max(0.5, float(data[["D", "IS", "isolation"]].max().max()) * 1.15))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.legend(fontsize=8)
+        files = [path, *plotting.save(fig, self.output_dir / "figures" / f"{self.topic}_segregation").values()]
+        body = (_table_html(shown, self.lang) + plotting.to_html_img(fig, self.t("segregation"))
+                + _p(self.t("segregation_note")))
+        return Section(self.t("segregation"), body, data, files)
+
+    def age_standardised(self, indicator_id: str) -> Section:
+        """Crude and directly age-standardised values of one indicator, by group.
+
+        The age bands are the parts of the denominator's age band in the vocabulary (e.g.
+        15-64 = 15-24 + 25-64); the standard is the area's total population in those bands.
+        """
+        ind = self.catalogue.get(indicator_id)
+        name = ind.text("name", self.lang)
+        den = ind.denominator[0]
+        bands = next((c for p, c in self.vocab.partition_pairs("age") if p == den.age), ())
+        o = self.observations
+        cells = o[(o["area_id"] == self.area_id) & (o["year"] == self.year) & (o["sex"] == "total")
+                  & o["age"].isin(bands) & o["status"].isin(["ok", "zero"])]
+        num = cells[cells["variable"] == ind.numerator[0].variable].pivot_table(
+            index="age", columns="group", values="value")
+        pop = cells[cells["variable"] == den.variable].pivot_table(
+            index="age", columns="group", values="value")
+        groups = [g for g in ind.groups if g in num.columns and g in pop.columns]
+        band_labels = ", ".join(self.label("age", b) for b in bands)
+        if not bands or "total" not in groups or len(num) < len(bands) or len(pop) < len(bands):
+            return Section(self.t("standardised", name=name),
+                           _p(self.t("no_standardised", name=self.name, bands=band_labels or "-"),
+                              "intmon-gap"))
+        standard = pop["total"]
+        rows = []
+        for group in groups:
+            crude = num[group].sum() / pop[group].sum() * ind.multiplier
+            std = methods.direct_standardisation(num[group] / pop[group], standard) * ind.multiplier
+            rows.append({self.t("group"): self.label("group", group),
+                         ("roh" if self.lang == "de" else "crude"): self._fmt(ind, crude, "ok", with_unit=True),
+                         ("altersstandardisiert" if self.lang == "de" else "age-standardised"):
+                             self._fmt(ind, std, "ok", with_unit=True)})
+        df = pd.DataFrame(rows)
+        path = self._write_csv(df, f"standardised_{indicator_id}")
+        return Section(self.t("standardised", name=name),
+                       _table_html(df, self.lang) + _p(self.t("standardised_note", bands=band_labels)),
+                       df, [path])
+
     def gap_overview(self) -> Section:
         """Every gap in percentage points for the reporting year, as one chart."""
         g = self.gaps[(self.gaps["year"] == self.year) & (self.gaps["sex"] == "total")
@@ -501,11 +679,15 @@ class Report:
                          ("Stand" if self.lang == "de" else "Status"): GOAL_STATES[g.state][self.lang]})
         df = pd.DataFrame(rows)
         path = self._write_csv(df, "goals")
-        rule = ("Regel: Ein Ziel ist erreicht, wenn der aktuelle Wert die Zielmarke erreicht oder "
-                "unterschreitet (bei 'höchstens') bzw. erreicht oder überschreitet (bei 'mindestens')."
+        rule = ("Regel: Ein Ziel ist erreicht, wenn der aktuelle Wert die Zielmarke erreicht (≤ "
+                "bzw. ≥). Sonst ist es auf Kurs, wenn die Trendgerade der letzten fünf Jahre "
+                "(Kleinste-Quadrate-Schätzung, mindestens drei Werte) die Zielmarke bis zum Zieljahr "
+                "erreicht, und andernfalls nicht auf Kurs."
                 if self.lang == "de" else
-                "Rule: a goal is reached when the current value is at or below ('at most') or at or "
-                "above ('at least') the target.")
+                "Rule: a goal is reached when the current value meets the target (≤ or ≥). "
+                "Otherwise it is on track when the least-squares trend line of the last five "
+                "years (at least three values) meets the target by the target year, and off "
+                "track if not.")
         return Section(self.t("goals"), _table_html(df, self.lang) + _p(rule), df, [path])
 
     def commentary(self) -> Section:

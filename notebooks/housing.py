@@ -43,6 +43,9 @@ report.relation("demography.foreign_share", "housing.social_housing_share")
 report.relation("demography.foreign_share", "housing.out_migration_rate")
 
 # %%
+report.segregation()
+
+# %%
 report.comparison()
 
 # %%

@@ -43,6 +43,9 @@ report.by_sex(["labor.svb_employment_rate", "labor.unemployment_rate", "labor.un
 report.relation("demography.foreign_share", "labor.sgb2_rate")
 
 # %%
+report.age_standardised("labor.unemployment_density")
+
+# %%
 report.comparison()
 
 # %%

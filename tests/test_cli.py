@@ -84,3 +84,22 @@ def test_data_status_shows_what_each_area_lacks(demo_store):
     assert city["labor"] == landkreis["labor"]
     proc = intmon("data", "status", "variables", "--area", "99201", "--data", str(demo_store.root))
     assert "2014–2024" in proc.stdout and "survey_persons" not in proc.stdout
+
+
+def test_catalogue_renders_every_indicator_with_availability(demo_store, tmp_path):
+    from intmon_utils.catalogue import load_catalogue
+
+    project = make_project(tmp_path, ["99101000", "99201"])
+    for fmt in ("md", "xlsx"):
+        proc = intmon("--project", str(project), "catalogue", "--format", fmt,
+                      "--data", str(demo_store.root))
+        assert proc.returncode == 0, proc.stderr
+    md = (project / "outputs" / "indikatorenkatalog.md").read_text(encoding="utf-8")
+    for ind in load_catalogue():
+        assert f"(`{ind.id}`)" in md
+    assert "SYNTHETISCHEN" in md and "Lindenhagen (2014–2024)" in md
+    # the Landkreis has no migration background: not listed for that indicator
+    section = md.split("(`demography.migration_background_share`)")[1].split("### ")[0]
+    assert "Lindenhagen" in section and "Hohe Wende" not in section
+    book = pd.read_excel(project / "outputs" / "indikatorenkatalog.xlsx", sheet_name=None, header=2)
+    assert len(book) == 5 and sum(len(s) for s in book.values()) == len(load_catalogue())
