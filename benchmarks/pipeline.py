@@ -44,7 +44,7 @@ def main() -> None:
     rows = []
     tmp = Path(tempfile.mkdtemp(prefix="intmon-bench-"))
     try:
-        observations, areas = timed("demo generation (1 Land, 11 years)", demo.generate, rows)
+        observations, areas, _ = timed("demo generation (1 Land, 11 years)", demo.generate, rows)
         store = ObservationStore(tmp / "data")
         store.write_areas(areas)
         timed("validate + write Parquet", lambda: store.write_observations(observations, "demo"), rows)

@@ -62,6 +62,7 @@ class Indicator:
     texts: dict
     references: tuple[dict, ...] = ()
     key_figure: bool = False
+    survey: dict | None = None    # {item, positive}: a weighted share from survey microdata
     extra: dict = field(default_factory=dict)
 
     @property
@@ -139,8 +140,17 @@ def parse_catalogue(raw: dict, origin: str = "catalogue.yml") -> Catalogue:
         for ref in references:
             if not ref.get("ref") or any(not (ref.get("note") or {}).get(lang) for lang in LANGUAGES):
                 raise CatalogueError(f"{where}: each reference needs 'ref' and a note in de and en")
-        num = _selectors(entry.get("numerator"), f"{where} numerator")
-        den = _selectors(entry.get("denominator"), f"{where} denominator")
+        survey = entry.get("survey")
+        if survey is not None:
+            if entry.get("numerator") or entry.get("denominator") or \
+                    not isinstance(survey.get("item"), str) or \
+                    not isinstance(survey.get("positive"), list) or not survey["positive"]:
+                raise CatalogueError(f"{where}: a survey indicator has survey: {{item, positive: "
+                                     f"[codes]}} and no numerator/denominator")
+            num = den = ()
+        else:
+            num = _selectors(entry.get("numerator"), f"{where} numerator")
+            den = _selectors(entry.get("denominator"), f"{where} denominator")
         groups = tuple(entry.get("groups") or ("total",))
         for sel in (*num, *den):
             if sel.variable not in vocab.variables:
@@ -161,7 +171,7 @@ def parse_catalogue(raw: dict, origin: str = "catalogue.yml") -> Catalogue:
             id=ind_id, topic=topic, unit=entry["unit"], direction=entry["direction"],
             numerator=num, denominator=den, groups=groups, reference_group=ref_group,
             levels=levels, texts=texts, references=references,
-            key_figure=bool(entry.get("key_figure", False))))
+            key_figure=bool(entry.get("key_figure", False)), survey=survey))
     if not indicators:
         raise CatalogueError(f"{origin}: no indicators")
     return Catalogue(tuple(indicators))

@@ -33,6 +33,11 @@ FIELDS = {
 
 def formula(ind: Indicator, lang: str = "de") -> str:
     vocab = load_vocabulary()
+    if ind.survey:
+        return (f"gewichteter Anteil der gültigen Antworten '{ind.survey['item']}' in "
+                f"{ind.survey['positive']} × 100 (Befragung, 95-%-Konfidenzintervall)" if lang == "de"
+                else f"weighted share of valid answers '{ind.survey['item']}' in "
+                     f"{ind.survey['positive']} × 100 (survey, 95 % confidence interval)")
 
     def side(selectors):
         parts = []

@@ -54,7 +54,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_values(args) -> int:
-    from .parameters import discover, load_defaults, load_parameters
+    from .parameters import discover, load_defaults, load_parameters, thresholds
     from .published import indicator_table
     from .store import ObservationStore, is_valid_area_id
     from .formatting import format_value
@@ -64,13 +64,11 @@ def cmd_values(args) -> int:
     if not is_valid_area_id(args.area):
         raise IntmonError(f"--area {args.area!r} is not an area id (AGS as text, e.g. 09761000)")
     store = ObservationStore(_resolve(project, args.data))
-    min_count = args.min_count
-    if min_count is None:
-        parameter_dir = _resolve(project, args.parameters)
-        files = [p for p in discover(parameter_dir) if p.stem == args.area]
-        params = load_parameters(files[0]) if files else load_defaults(parameter_dir)
-        min_count = params["disclosure"]["min_count"]
-    table = indicator_table(store, min_count)
+    parameter_dir = _resolve(project, args.parameters)
+    files = [p for p in discover(parameter_dir) if p.stem == args.area]
+    min_count, min_cases = thresholds(load_parameters(files[0]) if files else
+                                      load_defaults(parameter_dir))
+    table = indicator_table(store, args.min_count or min_count, min_cases)
     t = table[(table["area_id"] == args.area) & (table["year"] == args.year)]
     if args.indicator:
         load_catalogue().get(args.indicator)  # clear error for an unknown id
@@ -110,7 +108,7 @@ def cmd_data_status(args) -> int:
     from .store import ObservationStore
 
     store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
-    observations, table = build(store, args.min_count)
+    observations, table = build(store, args.min_count, args.min_cases)
     areas = store.read_areas()
     if args.area:
         unknown = sorted(set(args.area) - set(areas["area_id"]))
@@ -141,7 +139,7 @@ def cmd_data_status(args) -> int:
 
 def cmd_catalogue(args) -> int:
     from . import catalogue_doc
-    from .parameters import discover, load_defaults, load_parameters
+    from .parameters import discover, load_defaults, load_parameters, thresholds
     from .published import build
     from .store import ObservationStore
 
@@ -152,7 +150,7 @@ def cmd_catalogue(args) -> int:
         parameter_dir = _resolve(project, args.parameters)
         defaults = load_defaults(parameter_dir)
         params = [load_parameters(p, defaults) for p in discover(parameter_dir)]
-        table = build(store, defaults["disclosure"]["min_count"])[1]
+        table = build(store, *thresholds(defaults))[1]
         names = store.read_areas().set_index("area_id")["name"].to_dict()
         available = catalogue_doc.availability(table, names, [p["area_id"] for p in params])
         synthetic = store.is_synthetic()
@@ -228,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--year", type=int, help="year of the summary (default: the latest)")
     st.add_argument("--format", choices=["table", "csv"], default="table")
     st.add_argument("--min-count", type=int, default=3)
+    st.add_argument("--min-cases", type=int, default=30)
     st.add_argument("--data", default="data")
     st.set_defaults(func=cmd_data_status)
 

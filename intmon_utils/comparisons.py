@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import methods
 from .catalogue import Catalogue, load_catalogue
+from .vocabulary import load_vocabulary
 from .indicators import STATUS_RANK, VALUED_STATUSES
 
 KEYS = ["indicator_id", "area_id", "year", "sex"]
@@ -29,15 +30,22 @@ def _combine_status(a: pd.Series, b: pd.Series) -> np.ndarray:
 def gaps(table: pd.DataFrame, catalogue: Catalogue | None = None) -> pd.DataFrame:
     """Gap (difference, in the indicator's unit or percentage points) and ratio per group.
 
-    For every indicator with a ``reference_group``: each other non-total group is compared
-    with the reference group (e.g. foreign − German).
+    For every indicator with a ``reference_group``, each group of the same classification is
+    compared with it (foreign − German; with − without migration background); groups of
+    another classification are not (a gap "Germans − without migration background" would mix
+    two concepts).
     """
     catalogue = catalogue or load_catalogue()
-    refs = pd.DataFrame([(i.id, i.reference_group) for i in catalogue if i.reference_group],
-                        columns=["indicator_id", "reference_group"])
-    t = table.merge(refs, on="indicator_id")
-    ref = t[t["group"] == t["reference_group"]][KEYS + ["value", "status"]]
-    grp = t[(t["group"] != t["reference_group"]) & (t["group"] != "total")]
+    vocab = load_vocabulary()
+    pairs = [(i.id, i.reference_group, g) for i in catalogue if i.reference_group
+             for _, parts in vocab.partition_pairs("group") if i.reference_group in parts
+             for g in parts if g != i.reference_group and g in i.groups]
+    refs = pd.DataFrame(pairs, columns=["indicator_id", "reference_group", "group"])
+    t = table.merge(refs, on=["indicator_id", "group"])
+    ref = table.merge(refs[["indicator_id", "reference_group"]].drop_duplicates(),
+                      left_on=["indicator_id", "group"],
+                      right_on=["indicator_id", "reference_group"])[KEYS + ["value", "status"]]
+    grp = t
     m = grp.merge(ref, on=KEYS, how="left", suffixes=("", "_ref"))
     status = _combine_status(m["status"], m["status_ref"])
     ok = np.isin(status, VALUED_STATUSES)

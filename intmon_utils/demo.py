@@ -193,6 +193,50 @@ SURVEY_YEARS = (2015, 2017, 2019, 2021, 2023)
 STAFF_SURVEY_YEARS = (2016, 2019, 2022, 2024)
 
 
+# Synthetic Bürgerumfrage (cities only): items and the probability of a "positive" answer by
+# group (German without MB, German with MB, foreign); code 1 = positive, 2..4 otherwise.
+SURVEY_ITEMS = {
+    "belonging": ((0.86, 0.78, 0.66), 4),
+    "discrimination": ((0.05, 0.17, 0.27), 2),
+    "trust_administration": ((0.58, 0.55, 0.49), 4),
+    "volunteering": ((0.36, 0.25, 0.17), 2),
+    "german_skills": ((0.99, 0.86, 0.55), 5),
+}
+SURVEY_RESPONDENTS = 1400
+
+
+def survey_microdata(rng: np.random.Generator, pop: pd.DataFrame, units: pd.DataFrame
+                     ) -> pd.DataFrame:
+    """Respondents of the cities' surveys: a sample that under-represents foreign nationals
+    (lower response), corrected by design weights that restore the population shares."""
+    adults = pop[pop["band"].isin(["15-24", "25-64", "65+"])].assign(
+        city=lambda d: d["unit"].map(units.set_index("unit")["kreis"]))
+    rows = []
+    for (city, year), cell in adults[adults["year"].isin(SURVEY_YEARS)].groupby(["city", "year"]):
+        if not city.endswith("000"):
+            continue
+        by = cell.groupby(["origin", "sex"])["value"].sum()
+        response = by.index.get_level_values("origin").map({"german_nomb": 1.0, "german_mb": 0.8,
+                                                           "foreign": 0.55}).to_numpy()
+        p = by.to_numpy() * response / (by.to_numpy() * response).sum()
+        counts = rng.multinomial(SURVEY_RESPONDENTS, p)
+        for (origin, sex), n, pop_count in zip(by.index, counts, by.to_numpy()):
+            if n == 0:
+                continue
+            o = ORIGINS.index(origin)
+            d = {"area_id": city, "year": year, "weight": pop_count / n * rng.uniform(0.8, 1.2, n),
+                 "sex": "f" if sex == "female" else "m",
+                 "nationality": "foreign" if origin == "foreign" else "german",
+                 "migration_background": "without" if origin == "german_nomb" else "with"}
+            for item, (probs, scale) in SURVEY_ITEMS.items():
+                positive = rng.random(n) < probs[o]
+                codes = np.where(positive, 1, rng.integers(2, scale + 1, n)).astype(float)
+                codes[rng.random(n) < 0.04] = -1          # item nonresponse (missing code)
+                d[item] = codes
+            rows.append(pd.DataFrame(d))
+    return pd.concat(rows, ignore_index=True)
+
+
 def areas_table() -> pd.DataFrame:
     """The area register of the demo Land."""
     rows = [(LAND_ID, LAND_NAME, "state", "land", "")]
@@ -482,8 +526,8 @@ def _publish(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     return obs.sort_values(["area_id", "year", "variable", "group", "sex", "age"], ignore_index=True)
 
 
-def generate(seed: int = 2024) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return ``(observations, areas)`` of the synthetic demo Land."""
+def generate(seed: int = 2024) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return ``(observations, areas, survey microdata)`` of the synthetic demo Land."""
     rng = np.random.default_rng(seed)
     areas = areas_table()
     units = _units(rng)
@@ -492,13 +536,14 @@ def generate(seed: int = 2024) -> tuple[pd.DataFrame, pd.DataFrame]:
     cells = _aggregate(latent, units, areas)
     cells = pd.concat([cells, _council_and_staff(rng, cells), _immigration_history(rng, pop, units)],
                       ignore_index=True)
-    return _publish(cells, areas), areas
+    return _publish(cells, areas), areas, survey_microdata(rng, pop, units)
 
 
 def write_demo_data(data_dir: str | Path, seed: int = 2024) -> ObservationStore:
     """Generate the demo Land and write it into ``data_dir`` (replacing earlier demo data)."""
-    observations, areas = generate(seed)
+    observations, areas, survey = generate(seed)
     store = ObservationStore(data_dir)
     store.write_areas(areas)
     store.write_observations(observations, SOURCE_ID, origin=f"intmon demo generator (seed {seed})")
+    store.write_survey(survey, "synthetic_demo_survey", origin=f"intmon demo survey (seed {seed})")
     return store

@@ -17,7 +17,8 @@ from .vocabulary import load_vocabulary
 
 ROW_KEYS = ["area_id", "year", "group", "sex"]
 INDICATOR_COLUMNS = ["indicator_id", "topic", "area_id", "year", "group", "sex", "value",
-                     "numerator", "denominator", "unit", "status", "reason", "detail"]
+                     "numerator", "denominator", "unit", "status", "reason", "detail",
+                     "ci_low", "ci_high", "n_cases"]
 
 # observation status -> indicator status, and the precedence of indicator statuses
 INPUT_STATUS = {"ok": "ok", "zero": "ok", "estimated": "estimated", "secret": "suppressed",
@@ -135,7 +136,7 @@ def compute_indicators(observations: pd.DataFrame, catalogue: Catalogue | None =
     """The indicator table for every catalogue indicator, area, year, group and sex."""
     catalogue = catalogue or load_catalogue()
     obs = prepare_inputs(observations)
-    frames = [compute_indicator(obs, ind) for ind in catalogue]
-    table = pd.concat(frames, ignore_index=True)[INDICATOR_COLUMNS]
+    frames = [compute_indicator(obs, ind) for ind in catalogue if ind.survey is None]
+    table = pd.concat(frames, ignore_index=True).reindex(columns=INDICATOR_COLUMNS)
     return table.sort_values(["indicator_id", "area_id", "year", "group", "sex"],
                              ignore_index=True)

@@ -141,12 +141,18 @@ def _language(value, key, path):
 
 
 def _disclosure(value, key, path):
-    if not isinstance(value, dict) or set(value) != {"min_count"}:
-        raise ParameterError(path, key, f"must be {{min_count: N}}, got {value!r}")
-    n = value["min_count"]
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ParameterError(path, f"{key}.min_count", f"must be a whole number >= 1, got {n!r}")
-    return {"min_count": n}
+    if not isinstance(value, dict) or not value or set(value) - {"min_count", "min_cases"}:
+        raise ParameterError(path, key, f"must be {{min_count: N, min_cases: M}}, got {value!r}")
+    out = {"min_count": 3, "min_cases": 30, **value}
+    for name, n in out.items():
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ParameterError(path, f"{key}.{name}", f"must be a whole number >= 1, got {n!r}")
+    return out
+
+
+def thresholds(params: dict) -> tuple[int, int]:
+    """(min_count, min_cases) of a parameter set: the key of its published tables."""
+    return params["disclosure"]["min_count"], params["disclosure"]["min_cases"]
 
 
 def _data_gaps(value, key, path):
@@ -173,8 +179,10 @@ SCHEMA = (
     Param("commentary", "text", "folder relative to the parameter folder", "commentary/{area_id}/",
           "Folder with <topic>.md: interpretation and qualitative findings.", _commentary),
     Param("language", "text", "de, en", "de", "Language of the reports.", _language),
-    Param("disclosure", "mapping", "{min_count: integer >= 1}", {"min_count": 3},
-          "Counts from 1 to min_count-1 are suppressed, with secondary suppression.", _disclosure),
+    Param("disclosure", "mapping", "{min_count: integer >= 1, min_cases: integer >= 1}",
+          {"min_count": 3, "min_cases": 30},
+          "Counts from 1 to min_count-1 are suppressed, with secondary suppression; survey shares "
+          "resting on fewer than min_cases respondents are suppressed.", _disclosure),
     Param("data_gaps", "mapping", "<variable, group or indicator id>: reason", {},
           "Why data are missing here; shown where an indicator cannot be computed.", _data_gaps),
 )

@@ -19,6 +19,7 @@ from .errors import DataError
 from .fileio import atomic_path
 from .indicators import compute_indicators
 from .store import ObservationStore
+from .survey import survey_indicators
 
 
 @lru_cache(maxsize=1)
@@ -38,15 +39,17 @@ def cache_key(store: ObservationStore) -> str:
     return hashlib.sha256(f"{store.fingerprint()}:{code_fingerprint()}".encode()).hexdigest()[:16]
 
 
-def _paths(store: ObservationStore, min_count: int):
-    stem = f"min{min_count}_{cache_key(store)}"
+def _paths(store: ObservationStore, min_count: int, min_cases: int):
+    stem = f"min{min_count}-{min_cases}_{cache_key(store)}"
     return (store.derived_dir / f"observations_{stem}.parquet",
             store.derived_dir / f"indicators_{stem}.parquet")
 
 
-def build(store: ObservationStore, min_count: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Protect the observations, audit them, compute every indicator; cache both tables."""
-    obs_path, ind_path = _paths(store, min_count)
+def build(store: ObservationStore, min_count: int, min_cases: int = 30
+          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Protect the observations, audit them, compute every indicator (register-based and
+    survey-based); cache both tables."""
+    obs_path, ind_path = _paths(store, min_count, min_cases)
     if obs_path.exists() and ind_path.exists():
         return pd.read_parquet(obs_path), pd.read_parquet(ind_path)
     areas = store.read_areas()
@@ -56,15 +59,19 @@ def build(store: ObservationStore, min_count: int) -> tuple[pd.DataFrame, pd.Dat
         raise DataError(f"disclosure audit failed for {len(problems)} cells, e.g. "
                         f"{problems.iloc[0].to_dict()}; nothing was published")
     table = compute_indicators(protected, load_catalogue())
+    micro = store.read_surveys()
+    if micro is not None:
+        table = pd.concat([table, survey_indicators(micro, load_catalogue(), min_cases)],
+                          ignore_index=True)
     for path, frame in ((obs_path, protected), (ind_path, table)):
         with atomic_path(path) as tmp:
             frame.to_parquet(tmp, index=False)
     # tables of earlier data or code states are obsolete
-    for old in store.derived_dir.glob(f"*_min{min_count}_*.parquet"):
+    for old in store.derived_dir.glob(f"*_min{min_count}-{min_cases}_*.parquet"):
         if old not in (obs_path, ind_path):
             old.unlink(missing_ok=True)
     return protected, table
 
 
-def indicator_table(store: ObservationStore, min_count: int) -> pd.DataFrame:
-    return build(store, min_count)[1]
+def indicator_table(store: ObservationStore, min_count: int, min_cases: int = 30) -> pd.DataFrame:
+    return build(store, min_count, min_cases)[1]

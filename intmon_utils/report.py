@@ -23,7 +23,7 @@ from .catalogue import TOPIC_LABELS, TOPICS, load_catalogue
 from .formatting import LEGEND, UNIT_LABEL, format_value
 from .indicators import VALUED_STATUSES
 from .errors import ParameterError
-from .parameters import load_parameters
+from .parameters import load_parameters, thresholds
 from .published import build
 from .store import ObservationStore
 from .vocabulary import load_vocabulary
@@ -100,6 +100,9 @@ T = {  # report texts
                          "from totals (secondary suppression). {n} values of this area are "
                          "affected."},
     "sources": {"de": "Datenquellen", "en": "Data sources"},
+    "as_of": {"de": "Stand", "en": "Year"},
+    "value": {"de": "Wert", "en": "Value"},
+    "available_as_of": {"de": "verfügbar (Stand {year})", "en": "available (as of {year})"},
     "peer_mean": {"de": "Mittelwert Vergleichskommunen", "en": "Peer mean"},
     "peer_rank": {"de": "Rang", "en": "Rank"},
     "rank_note": {"de": "Rang unter dem Gebiet und seinen Vergleichskommunen: 1 = günstigster Wert "
@@ -158,6 +161,7 @@ TREND_LABELS = {"rising": {"de": "steigend", "en": "rising"},
                 "stable": {"de": "stabil", "en": "stable"},
                 "insufficient": {"de": "zu wenige Werte", "en": "too few values"}}
 SMALL_DENOMINATOR = 50
+LOOKBACK = 6  # years: covers the longest regular cycle (municipal elections in some Länder)
 GOAL_STATES = {
     "reached": {"de": "erreicht", "en": "reached"},
     "on_track": {"de": "auf Kurs", "en": "on track"},
@@ -182,6 +186,8 @@ REASONS = {
                   "en": "The value is not reliable enough (/)."},
     "not_meaningful": {"de": "Eine Angabe ist nicht sinnvoll (x).",
                        "en": "A value would not be meaningful (x)."},
+    "too_few_cases": {"de": "Der Anteil beruht auf zu wenigen Befragten.",
+                      "en": "The share rests on too few respondents."},
     "": {"de": "Es liegen keine Daten vor.", "en": "No data exist."},
 }
 STYLE = """<style>
@@ -227,7 +233,7 @@ class Report:
         self.project_dir = Path(project_dir)
         self.output_dir = Path(output_dir)
         self.store = ObservationStore(data_dir)
-        self.observations, self.table = build(self.store, params["disclosure"]["min_count"])
+        self.observations, self.table = build(self.store, *thresholds(params))
         self.areas = self.store.read_areas()
         self.names = self.areas.set_index("area_id")["name"].to_dict()
         self.name = params.get("name") or self.names.get(self.area_id, self.area_id)
@@ -278,9 +284,17 @@ class Report:
                          + (f" ({self.label('age', age)})" if age not in ("", "total") else ""))
         return ", ".join(parts)
 
+    @cached_property
+    def latest(self) -> dict[str, int]:
+        """Per indicator: the latest year up to the reporting year (at most LOOKBACK years
+        back) with a value for the area. Elections and surveys are not annual: a report for
+        2024 shows the federal election of 2021 and the survey of 2023, with their year."""
+        m = self.mine[self.mine["status"].isin(VALUED_STATUSES) & (self.mine["year"] <= self.year)
+                      & (self.mine["year"] > self.year - LOOKBACK)]
+        return m.groupby("indicator_id")["year"].max().astype(int).to_dict()
+
     def _available(self, ind) -> bool:
-        rows = self.mine[(self.mine["indicator_id"] == ind.id) & (self.mine["year"] == self.year)]
-        return bool(rows["status"].isin(VALUED_STATUSES).any())
+        return ind.id in self.latest
 
     # -- sections --------------------------------------------------------------------------
     def header(self) -> Section:
@@ -305,39 +319,42 @@ class Report:
                        body, level=1)
 
     def key_figures(self) -> Section:
-        ch = self.changes[(self.changes["year"] == self.year) & (self.changes["sex"] == "total")]
-        change = ch.set_index(["indicator_id", "group", "period"])[["change", "status"]]
+        ch = self.changes[self.changes["sex"] == "total"]
+        change = ch.set_index(["indicator_id", "group", "year", "period"])[["change", "status"]]
         land_label = self.names.get(self.land, "Land")
+        stand, wert = self.t("as_of"), self.t("value")
         rows, small = [], False
         for ind in self.indicators:
             if not self._available(ind):
                 continue
+            year = self.latest[ind.id]
             for group in ind.groups:
-                value, status = self._row(ind.id, group)
+                value, status = self._row(ind.id, group, year)
                 if status == "missing_input":
                     continue  # explained in the data availability section
-                lv, ls = self._row(ind.id, group, area=self.land) if self.land else (np.nan, "missing_input")
-                shown = self._fmt(ind, value, status, with_unit=True)
-                if self._small(ind.id, group):
+                lv, ls = self._row(ind.id, group, year, area=self.land) if self.land else \
+                    (np.nan, "missing_input")
+                shown = self._fmt(ind, value, status, with_unit=True) + self._ci(ind, group, year)
+                if self._small(ind.id, group, year):
                     shown += " ¹"
                     small = True
                 row = {self.t("indicator"): ind.text("name", self.lang),
-                       self.t("group"): self.label("group", group), f"{self.year}": shown}
+                       self.t("group"): self.label("group", group), stand: str(year), wert: shown}
                 for period in (1, 5):
-                    c = change.loc[(ind.id, group, period)]
+                    c = change.loc[(ind.id, group, year, period)]
                     row[self.t(f"change{period}")] = self._fmt(ind, c["change"], c["status"], sign=True)
                 row[self.t("trend")] = self._trend(ind.id, group)
                 row[land_label] = self._fmt(ind, lv, ls, with_unit=True)
                 rows.append(row)
             if ind.reference_group:
                 gap_rows = self.gaps[(self.gaps["indicator_id"] == ind.id)
-                                     & (self.gaps["year"] == self.year) & (self.gaps["sex"] == "total")]
+                                     & (self.gaps["year"] == year) & (self.gaps["sex"] == "total")]
                 for g in gap_rows[gap_rows["status"] != "missing_input"].itertuples():
                     rows.append({
                         self.t("indicator"): ind.text("name", self.lang),
                         self.t("group"): self.t("gap", a=self.label("group", g.group),
                                                 b=self.label("group", g.reference_group)),
-                        f"{self.year}": self._fmt(ind, g.gap, g.status, sign=True)
+                        stand: str(year), wert: self._fmt(ind, g.gap, g.status, sign=True)
                         + (" Pp." if ind.unit == "percent" and g.status in VALUED_STATUSES else ""),
                         self.t("change1"): "", self.t("change5"): "", self.t("trend"): "",
                         land_label: "",
@@ -356,13 +373,23 @@ class Report:
                       & self.mine["status"].isin(VALUED_STATUSES)]
         return m.set_index("year")["value"].sort_index()
 
+    def _ci(self, ind, group: str, year: int) -> str:
+        """`` (KI 58,1–66,4; n = 412)`` for a survey share, else empty."""
+        r = self.mine[(self.mine["indicator_id"] == ind.id) & (self.mine["group"] == group)
+                      & (self.mine["sex"] == "total") & (self.mine["year"] == year)]
+        if not len(r) or pd.isna(r["ci_low"].iloc[0]):
+            return ""
+        lo, hi = (format_value(r[c].iloc[0], "ok", ind.unit, self.lang) for c in ("ci_low", "ci_high"))
+        ci = "KI" if self.lang == "de" else "CI"
+        return f" ({ci} {lo}–{hi}; n = {int(r['n_cases'].iloc[0])})"
+
     def _trend(self, ind_id: str, group: str) -> str:
         s = self._series(ind_id, group)
         return TREND_LABELS[methods.trend(s.index, s.to_numpy())][self.lang]
 
-    def _small(self, ind_id: str, group: str) -> bool:
+    def _small(self, ind_id: str, group: str, year: int) -> bool:
         r = self.mine[(self.mine["indicator_id"] == ind_id) & (self.mine["group"] == group)
-                      & (self.mine["sex"] == "total") & (self.mine["year"] == self.year)]
+                      & (self.mine["sex"] == "total") & (self.mine["year"] == year)]
         return bool(len(r)) and bool(methods.small_number_flag(r["denominator"].fillna(np.inf),
                                                                SMALL_DENOMINATOR)[0])
 
@@ -416,14 +443,16 @@ class Report:
             if not self._available(ind):
                 continue
             for group in ind.groups:
+                year = self.latest[ind.id]
                 row = {self.t("indicator"): ind.text("name", self.lang),
-                       self.t("group"): self.label("group", group)}
+                       self.t("group"): self.label("group", group), self.t("as_of"): str(year)}
                 for area, _ in areas:
-                    value, status = self._row(ind.id, group, area=area)
+                    value, status = self._row(ind.id, group, year, area=area)
                     row[self.names[area]] = self._fmt(ind, value, status, with_unit=True)
                 peers = [a for a, role in areas if role in ("area", "peer")]
                 if len(peers) > 1:
-                    values = pd.Series({a: v for a in peers for v, s in [self._row(ind.id, group, area=a)]
+                    values = pd.Series({a: v for a in peers
+                                        for v, s in [self._row(ind.id, group, year, area=a)]
                                         if s in VALUED_STATUSES})
                     pos = methods.peer_position(values, self.area_id, DIRECTION_BETTER[ind.direction])
                     row[self.t("peer_mean")] = self._fmt(ind, pos["mean"], "ok" if pd.notna(pos["mean"])
@@ -449,8 +478,10 @@ class Report:
     def subdistricts(self) -> Section:
         subs = self.areas[self.areas["parent_id"] == self.area_id]
         t = self.table
-        d = t[t["area_id"].isin(subs["area_id"]) & (t["year"] == self.year) & (t["sex"] == "total")
-              & t["indicator_id"].isin([i.id for i in self.indicators])]
+        latest = pd.Series(self.latest, dtype="int64")
+        d = t[t["area_id"].isin(subs["area_id"]) & (t["sex"] == "total")
+              & t["indicator_id"].isin(latest.index)]
+        d = d[d["year"] == d["indicator_id"].map(latest)]
         d_ok = d[d["status"].isin(VALUED_STATUSES)]
         if d_ok.empty:
             why = self.params["data_gaps"].get("subdistricts") or self.t("no_subdistricts_why")
@@ -637,8 +668,8 @@ class Report:
 
     def gap_overview(self) -> Section:
         """Every gap in percentage points for the reporting year, as one chart."""
-        g = self.gaps[(self.gaps["year"] == self.year) & (self.gaps["sex"] == "total")
-                      & self.gaps["status"].isin(VALUED_STATUSES)]
+        g = self.gaps[(self.gaps["sex"] == "total") & self.gaps["status"].isin(VALUED_STATUSES)]
+        g = g[g["year"] == g["indicator_id"].map(self.latest)]
         units = {i.id: i.unit for i in self.indicators}
         g = g[g["indicator_id"].map(units).eq("percent")]
         if g.empty:
@@ -704,14 +735,17 @@ class Report:
         rows = []
         gaps_param = self.params["data_gaps"]
         for ind in self.indicators:
-            rows_ind = self.mine[(self.mine["indicator_id"] == ind.id) & (self.mine["year"] == self.year)
+            year = self.latest.get(ind.id, self.year)
+            rows_ind = self.mine[(self.mine["indicator_id"] == ind.id) & (self.mine["year"] == year)
                                  & (self.mine["sex"] == "total")]
             ok_groups = set(rows_ind.loc[rows_ind["status"].isin(VALUED_STATUSES), "group"])
             missing = [g for g in ind.groups if g not in ok_groups]
-            explicit = next((gaps_param[k] for k in [ind.id, *sorted(ind.variables), *missing]
-                             if k in gaps_param), None)
+            keys = [ind.id, *(["survey"] if ind.survey else []), *sorted(ind.variables), *missing]
+            explicit = next((gaps_param[k] for k in keys if k in gaps_param), None)
+            available = self.t("available") if year == self.year else \
+                self.t("available_as_of", year=year)
             if not missing:
-                state, why = self.t("available"), ""
+                state = available
             else:
                 first = rows_ind[rows_ind["group"].isin(missing)]
                 code = first["reason"].iloc[0] if len(first) else ""
@@ -719,10 +753,9 @@ class Report:
                 why = explicit or REASONS.get(code, REASONS[""])[self.lang].format(
                     detail=self._inputs(detail))
                 if ok_groups:
-                    state = self.t("available") + "; " + self.t(
+                    state = available + "; " + self.t(
                         "groups_missing", groups=", ".join(self.label("group", g) for g in missing),
                         why=why)
-                    why = ""
                 else:
                     state = self.t("not_available_because", name=self.name, why=why)
             rows.append({self.t("indicator"): ind.text("name", self.lang),
@@ -760,10 +793,17 @@ class Report:
                        " (previous year)" if s.year_offset == -1 else "")
                     for s in sels)
             refs = "; ".join(f"{r['ref']}: {r['note'][self.lang]}" for r in ind.references)
+            if ind.survey:
+                survey = (f"Befragung, Frage '{ind.survey['item']}', positive Antworten "
+                          f"{ind.survey['positive']}; gewichteter Anteil mit 95-%-Konfidenzintervall"
+                          if self.lang == "de" else
+                          f"survey, item '{ind.survey['item']}', positive answers "
+                          f"{ind.survey['positive']}; weighted share with 95 % confidence interval")
             items = [(self.t("indicator"), ind.text("name", self.lang)),
                      ("Definition", ind.text("description", self.lang)),
-                     (self.t("numerator"), side(ind.numerator)),
-                     (self.t("denominator"), side(ind.denominator)),
+                     *([(self.t("numerator"), side(ind.numerator)),
+                        (self.t("denominator"), side(ind.denominator))] if not ind.survey else
+                       [("Methode" if self.lang == "de" else "Method", survey)]),
                      (self.t("unit"), UNIT_LABEL[self.lang][ind.unit]),
                      ("Quelle" if self.lang == "de" else "Source", ind.text("source", self.lang)),
                      ("Begründung" if self.lang == "de" else "Rationale", ind.text("rationale", self.lang)),

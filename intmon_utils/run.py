@@ -22,7 +22,7 @@ from . import export, published
 from .catalogue import REPORT_TOPICS
 from .errors import IntmonError
 from .fileio import file_sha256, write_text
-from .parameters import discover, load_defaults, load_parameters, safe_output_name
+from .parameters import discover, load_defaults, load_parameters, safe_output_name, thresholds
 from .store import ObservationStore
 
 NOTEBOOK_TOPICS = ("overview", *REPORT_TOPICS)
@@ -178,9 +178,9 @@ def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
     # published tables once per threshold, before any notebook starts
     tables = {}
     for params in the_plan.params.values():
-        k = params["disclosure"]["min_count"]
+        k = thresholds(params)
         if k not in tables:
-            tables[k] = published.build(store, k)[1]
+            tables[k] = published.build(store, *k)[1]
     data_rel = _in_project(data_dir, project)
     results = list(the_plan.failures)
     bar = tqdm(total=len(the_plan.jobs), disable=quiet, unit="report", desc="intmon run")
@@ -207,7 +207,7 @@ def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
     by_year: dict[int, list[dict]] = {}
     for area, params in the_plan.params.items():
         by_year.setdefault(params["year"], [])
-        table = tables[params["disclosure"]["min_count"]]
+        table = tables[thresholds(params)]
         export.area_workbook(table, area, params["name"],
                              output_root / str(params["year"]) / area / f"{area}_indicators.xlsx",
                              synthetic, params["language"])
@@ -223,7 +223,7 @@ def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
         areas_in_year = sorted({e["area_id"] for e in entries if e["area_id"] in the_plan.params})
         # each area's availability counted on the table its own threshold produced
         matrix = pd.concat([export.availability_matrix(
-            tables[the_plan.params[a]["disclosure"]["min_count"]], [a], year)
+            tables[thresholds(the_plan.params[a])], [a], year)
             for a in areas_in_year] or [pd.DataFrame(columns=["area_id"])], ignore_index=True)
         index_path = write_text(year_dir / "index.html",
                                 export.index_page(year, entries, names, matrix, synthetic))

@@ -129,6 +129,10 @@ class ObservationStore:
         return self.root / "areas.parquet"
 
     @property
+    def survey_dir(self) -> Path:
+        return self.root / "surveys"
+
+    @property
     def derived_dir(self) -> Path:
         return self.root / "derived"
 
@@ -174,6 +178,29 @@ class ObservationStore:
         self._log_import(origin or source_id, target, len(df))
         return target
 
+    def write_survey(self, df: pd.DataFrame, source_id: str, origin: str | None = None) -> Path:
+        """Validate and write survey microdata (one file per source, replaced whole)."""
+        from .survey import validate_survey
+
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", source_id):
+            raise DataError(f"source id {source_id!r}: use letters, digits, '_', '-' or '.'")
+        df = validate_survey(df, origin or source_id)
+        if self.areas_path.exists():
+            unknown = ~df["area_id"].isin(self.read_areas()["area_id"])
+            if unknown.any():
+                _fail(origin or source_id, df, unknown.to_numpy(), "area_id",
+                      "area id not in the area register", "add the area or correct the id")
+        target = self.survey_dir / f"{source_id}.parquet"
+        with atomic_path(target) as tmp:
+            df.to_parquet(tmp, index=False)
+        self._log_import(origin or source_id, target, len(df))
+        return target
+
+    def read_surveys(self) -> pd.DataFrame | None:
+        """All survey microdata (items of different surveys side by side), or None."""
+        paths = sorted(self.survey_dir.glob("*.parquet"))
+        return pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True) if paths else None
+
     def _log_import(self, origin: str, target: Path, rows: int) -> None:
         log = self.root / "imports.csv"
         entry = pd.DataFrame([{"time": dt.datetime.now().isoformat(timespec="seconds"),
@@ -205,7 +232,8 @@ class ObservationStore:
     def fingerprint(self) -> str:
         """Hash over all stored files: changes whenever any observation or area changes."""
         h = hashlib.sha256()
-        for p in [self.areas_path, *sorted(self.observation_dir.glob("*.parquet"))]:
+        for p in [self.areas_path, *sorted(self.observation_dir.glob("*.parquet")),
+                  *sorted(self.survey_dir.glob("*.parquet"))]:
             h.update(p.name.encode())
             h.update(file_sha256(p).encode())
         return h.hexdigest()[:16]

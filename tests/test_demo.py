@@ -9,11 +9,12 @@ from conftest import PROJECT
 
 
 def test_deterministic():
-    a, areas_a = demo.generate(seed=7)
-    b, areas_b = demo.generate(seed=7)
+    a, areas_a, survey_a = demo.generate(seed=7)
+    b, areas_b, survey_b = demo.generate(seed=7)
     pd.testing.assert_frame_equal(a, b)
     pd.testing.assert_frame_equal(areas_a, areas_b)
-    c, _ = demo.generate(seed=8)
+    pd.testing.assert_frame_equal(survey_a, survey_b)
+    c, _, _ = demo.generate(seed=8)
     assert not a["value"].equals(c["value"])
 
 

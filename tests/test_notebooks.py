@@ -56,7 +56,8 @@ def test_city_report(executed, demo_published):
     shown = f"{r['value'].iloc[0]:.1f}".replace(".", ",") + " %"
     assert shown in text
     key = pd.read_csv(out / "tables/labor_key_figures.csv", sep=";", dtype=str)
-    assert shown in key["2024"].tolist()
+    assert shown in key["Wert"].tolist()
+    assert set(key["Stand"]) == {"2024"}          # labour data are annual
     assert (key["data_origin"] == "synthetic demo data (intmon), not real").all()
     # the commentary file of the demo city is shown; the goal is tracked
     assert "Anerkennung ausländischer Berufsabschlüsse" in text

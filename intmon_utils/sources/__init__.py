@@ -16,6 +16,7 @@ from .district import import_district_table
 from .genesis import import_classic, import_ffcsv
 from .gv import import_gemeindeverzeichnis
 from .register import import_register
+from .survey import import_survey
 
 IMPORTERS = {
     "areas": import_areas,
@@ -26,4 +27,5 @@ IMPORTERS = {
     "gv": import_gemeindeverzeichnis,
     "register": import_register,
     "district": import_district_table,
+    "survey": import_survey,
 }
