@@ -132,6 +132,7 @@ SUBRATES = {
     "school_leavers_hochschulreife": ("school_leavers", (0.36, 0.25, 0.13), (0.002, 0.003, 0.004)),
     "unemployed_long_term": ("unemployed", (0.37, 0.33, 0.27), (-0.003, -0.002, -0.001)),
     "households_social_housing": ("households", (0.045, 0.09, 0.13), (0, 0, 0)),
+    "employees_svb_no_qualification": ("employees_svb", (0.10, 0.17, 0.31), (-0.002, -0.002, -0.003)),
     "marriages_binational": ("marriages", (0.10, 0.20, 0.35), (0, 0, 0)),
 }
 # municipal survey (Bürgerumfrage), weighted estimates, only published for cities
@@ -158,6 +159,10 @@ PUBLICATION = {
     "pupils_gymnasium": (P_KREIS, "nat", "nat", False, ("total",)),
     "pupils_hauptschule": (P_KREIS, "nat", "nat", False, ("total",)),
     "employees_svb_workplace": (P_KREIS, "nat", "nat", True, ("total",)),
+    "employees_svb_no_qualification": (P_KREIS, "nat", "nat", False, ("15-64",)),
+    "population_foreign_residence_8y": (P_KREIS, "total", "total", False, ("total",)),
+    "residents_voting_age": (P_ALL, "total", "total", False, ("total",)),
+    "residents_voting_age_without_municipal_vote": (P_ALL, "total", "total", False, ("total",)),
     "pupils_grade8_gymnasium": (P_KREIS, "nat", "nat", False, ("total",)),
     "school_leavers": (P_KREIS, "nat", "nat", True, ("total",)),
     "school_leavers_without_certificate": (P_KREIS, "nat", "nat", True, ("total",)),
@@ -361,6 +366,12 @@ def _latent_variables(rng, pop: pd.DataFrame, units: pd.DataFrame) -> pd.DataFra
     out.append(persons.assign(variable="survey_living_space",
                               value=np.round(space * rng.normal(1, 0.03, len(space)))))
     out.append(_elections(rng, pop, units))
+    # foreigners with at least 8 years of residence (AZR): the 2015/16 arrivals lower the share
+    # until they pass the 8-year mark
+    foreign = by_origin[by_origin["origin"] == "foreign"].assign(band="all")
+    share = 0.52 - 0.10 * ((foreign["year"] >= 2016) & (foreign["year"] < 2024)).to_numpy()
+    out.append(foreign.assign(variable="population_foreign_residence_8y",
+                              value=rng.binomial(foreign["value"].to_numpy().astype("int64"), share)))
     return pd.concat(out, ignore_index=True)
 
 
@@ -403,7 +414,13 @@ def _elections(rng, pop: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     adults.loc[adults["band"] == "15-24", "value"] = (adults["value"] * 0.6).round()
     adults = adults.groupby(["unit", "year", "origin"], as_index=False)["value"].sum()
     social = adults["unit"].map(units.set_index("unit")["social"]).to_numpy()
-    frames = []
+    # residents of voting age and those without a municipal vote (third-country nationals:
+    # about 60 % of the foreign adults; EU citizens may vote locally)
+    base = adults.assign(sex="total", band="all")
+    third_country = np.where(base["origin"] == "foreign", 0.6, 0.0)
+    frames = [base.assign(variable="residents_voting_age"),
+              base.assign(variable="residents_voting_age_without_municipal_vote",
+                          value=rng.binomial(base["value"].to_numpy().astype("int64"), third_country))]
     specs = (("municipal", MUNICIPAL_ELECTIONS, {"german_nomb": 1, "german_mb": 1, "foreign": 0.38}, 0.56),
              ("federal", FEDERAL_ELECTIONS, {"german_nomb": 1, "german_mb": 1, "foreign": 0.0}, 0.77),
              ("advisory_council", COUNCIL_ELECTIONS, {"german_nomb": 0, "german_mb": 0.1, "foreign": 0.95}, 0.08))
