@@ -21,6 +21,7 @@ TOPICS = ("demography", "education", "labor", "housing", "participation")
 REPORT_TOPICS = TOPICS[1:]
 UNITS = {"percent": 100.0, "per_1000": 1000.0, "ratio": 1.0, "index": 100.0, "square_metres": 1.0}
 DIRECTIONS = ("higher_is_better", "lower_is_better", "neutral")
+SPATIAL_MEASURES = ("dissimilarity", "segregation", "isolation", "concentration")
 TEXT_FIELDS = ("name", "description", "source", "rationale", "caveats")
 LANGUAGES = ("de", "en")
 TOPIC_LABELS = {
@@ -63,6 +64,7 @@ class Indicator:
     references: tuple[dict, ...] = ()
     key_figure: bool = False
     survey: dict | None = None    # {item, positive}: a weighted share from survey microdata
+    spatial: dict | None = None   # {measure, variable, group[, other]}: over the sub-areas
     extra: dict = field(default_factory=dict)
 
     @property
@@ -140,8 +142,18 @@ def parse_catalogue(raw: dict, origin: str = "catalogue.yml") -> Catalogue:
         for ref in references:
             if not ref.get("ref") or any(not (ref.get("note") or {}).get(lang) for lang in LANGUAGES):
                 raise CatalogueError(f"{where}: each reference needs 'ref' and a note in de and en")
-        survey = entry.get("survey")
-        if survey is not None:
+        survey, spatial = entry.get("survey"), entry.get("spatial")
+        if spatial is not None:
+            if entry.get("numerator") or entry.get("denominator") or survey or \
+                    spatial.get("measure") not in SPATIAL_MEASURES or \
+                    spatial.get("variable") not in vocab.variables or \
+                    spatial.get("group") not in vocab.groups or \
+                    (spatial.get("other") is not None and spatial["other"] not in vocab.groups):
+                raise CatalogueError(f"{where}: a spatial indicator has spatial: {{measure: one of "
+                                     f"{SPATIAL_MEASURES}, variable, group[, other]}} and no "
+                                     f"numerator/denominator")
+            num = den = ()
+        elif survey is not None:
             if entry.get("numerator") or entry.get("denominator") or \
                     not isinstance(survey.get("item"), str) or \
                     not isinstance(survey.get("positive"), list) or not survey["positive"]:
@@ -171,7 +183,7 @@ def parse_catalogue(raw: dict, origin: str = "catalogue.yml") -> Catalogue:
             id=ind_id, topic=topic, unit=entry["unit"], direction=entry["direction"],
             numerator=num, denominator=den, groups=groups, reference_group=ref_group,
             levels=levels, texts=texts, references=references,
-            key_figure=bool(entry.get("key_figure", False)), survey=survey))
+            key_figure=bool(entry.get("key_figure", False)), survey=survey, spatial=spatial))
     if not indicators:
         raise CatalogueError(f"{origin}: no indicators")
     return Catalogue(tuple(indicators))

@@ -33,6 +33,12 @@ FIELDS = {
 
 def formula(ind: Indicator, lang: str = "de") -> str:
     vocab = load_vocabulary()
+    if ind.spatial:
+        sp = ind.spatial
+        groups = " / ".join(vocab.label("group", g, lang) for g in (sp["group"], sp.get("other")) if g)
+        return (f"{sp['measure']} über die Teilgebiete: {groups} ({vocab.label('variable', sp['variable'], lang)})"
+                if lang == "de" else
+                f"{sp['measure']} over the sub-areas: {groups} ({vocab.label('variable', sp['variable'], lang)})")
     if ind.survey:
         return (f"gewichteter Anteil der gültigen Antworten '{ind.survey['item']}' in "
                 f"{ind.survey['positive']} × 100 (Befragung, 95-%-Konfidenzintervall)" if lang == "de"

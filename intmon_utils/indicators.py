@@ -136,7 +136,8 @@ def compute_indicators(observations: pd.DataFrame, catalogue: Catalogue | None =
     """The indicator table for every catalogue indicator, area, year, group and sex."""
     catalogue = catalogue or load_catalogue()
     obs = prepare_inputs(observations)
-    frames = [compute_indicator(obs, ind) for ind in catalogue if ind.survey is None]
+    frames = [compute_indicator(obs, ind) for ind in catalogue
+              if ind.survey is None and ind.spatial is None]
     table = pd.concat(frames, ignore_index=True).reindex(columns=INDICATOR_COLUMNS)
     return table.sort_values(["indicator_id", "area_id", "year", "group", "sex"],
                              ignore_index=True)

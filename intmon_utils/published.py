@@ -19,6 +19,7 @@ from .errors import DataError
 from .fileio import atomic_path
 from .indicators import compute_indicators
 from .store import ObservationStore
+from .spatial import spatial_indicators
 from .survey import survey_indicators
 
 
@@ -58,7 +59,8 @@ def build(store: ObservationStore, min_count: int, min_cases: int = 30
     if len(problems):
         raise DataError(f"disclosure audit failed for {len(problems)} cells, e.g. "
                         f"{problems.iloc[0].to_dict()}; nothing was published")
-    table = compute_indicators(protected, load_catalogue())
+    table = pd.concat([compute_indicators(protected, load_catalogue()),
+                       spatial_indicators(protected, areas, load_catalogue())], ignore_index=True)
     micro = store.read_surveys()
     if micro is not None:
         table = pd.concat([table, survey_indicators(micro, load_catalogue(), min_cases)],

@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import comparisons, methods, plotting
 from .catalogue import TOPIC_LABELS, TOPICS, load_catalogue
+from .catalogue_doc import formula
 from .formatting import LEGEND, UNIT_LABEL, format_value
 from .indicators import VALUED_STATUSES
 from .errors import ParameterError
@@ -793,7 +794,9 @@ class Report:
                        " (previous year)" if s.year_offset == -1 else "")
                     for s in sels)
             refs = "; ".join(f"{r['ref']}: {r['note'][self.lang]}" for r in ind.references)
-            if ind.survey:
+            if ind.spatial:
+                survey = formula(ind, self.lang)
+            elif ind.survey:
                 survey = (f"Befragung, Frage '{ind.survey['item']}', positive Antworten "
                           f"{ind.survey['positive']}; gewichteter Anteil mit 95-%-Konfidenzintervall"
                           if self.lang == "de" else
@@ -802,7 +805,8 @@ class Report:
             items = [(self.t("indicator"), ind.text("name", self.lang)),
                      ("Definition", ind.text("description", self.lang)),
                      *([(self.t("numerator"), side(ind.numerator)),
-                        (self.t("denominator"), side(ind.denominator))] if not ind.survey else
+                        (self.t("denominator"), side(ind.denominator))]
+                      if not (ind.survey or ind.spatial) else
                        [("Methode" if self.lang == "de" else "Method", survey)]),
                      (self.t("unit"), UNIT_LABEL[self.lang][ind.unit]),
                      ("Quelle" if self.lang == "de" else "Source", ind.text("source", self.lang)),

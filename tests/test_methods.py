@@ -123,3 +123,19 @@ def test_dissimilarity_on_berlin_planungsraeume():
     assert m.value == pytest.approx(expected, rel=1e-12)
     assert 0.2 < m.value < 0.5
 
+
+
+def test_spatial_catalogue_indicator_matches_the_method(demo_published, demo_frames):
+    """housing.dissimilarity_foreign_german in the published table equals methods.dissimilarity
+    over the city's published sub-district counts."""
+    protected, table = demo_published
+    _, areas = demo_frames
+    subs = areas.loc[areas["parent_id"] == "99101000", "area_id"]
+    cells = protected[protected["area_id"].isin(subs) & (protected["variable"] == "population")
+                      & (protected["year"] == 2024) & (protected["sex"] == "total")
+                      & (protected["age"] == "total")]
+    wide = cells.pivot_table(index="area_id", columns="group", values="value")
+    expected = methods.dissimilarity(wide["foreign"], wide["german"])
+    row = table[(table["indicator_id"] == "housing.dissimilarity_foreign_german")
+                & (table["area_id"] == "99101000") & (table["year"] == 2024)].iloc[0]
+    assert row["value"] == pytest.approx(expected.value * 100) and row["n_cases"] == len(subs)
