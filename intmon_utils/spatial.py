@@ -34,7 +34,9 @@ def _measure(spec: dict, wide: pd.DataFrame) -> methods.Measure:
 def spatial_indicators(observations: pd.DataFrame, areas: pd.DataFrame,
                        catalogue: Catalogue | None = None) -> pd.DataFrame:
     catalogue = catalogue or load_catalogue()
-    children = areas[areas["parent_id"].astype(bool)][["area_id", "parent_id"]]
+    # sub-districts of a city, Gemeinden of a Kreis: not Kreise of a Land (another layout)
+    children = areas[areas["parent_id"].astype(bool)
+                     & areas["level"].isin(["subdistrict", "municipality"])][["area_id", "parent_id"]]
     n_children = children.groupby("parent_id").size()
     rows = []
     for ind in [i for i in catalogue if i.spatial]:

@@ -53,6 +53,12 @@ def load_vocabulary() -> Vocabulary:
     for part, whole in vocab.subsets.items():
         if part not in vocab.variables or whole not in vocab.variables:
             raise VocabularyError(f"vocabulary.yml: subsets names unknown variables {part}/{whole}")
+    for section in ("variables", "groups", "sexes", "ages", "area_levels"):
+        for name, spec in raw[section].items():
+            unknown = set(spec) - {"de", "en", "unit", "reference_date"}
+            if unknown:
+                raise VocabularyError(f"vocabulary.yml: {section}.{name} has unknown keys "
+                                      f"{sorted(unknown)} (a label with a comma needs quotes)")
     for name, spec in vocab.variables.items():
         if not all(spec.get(k) for k in ("de", "en", "unit")) or \
                 not all((spec.get("reference_date") or {}).get(lang) for lang in ("de", "en")):
