@@ -95,6 +95,9 @@ def cmd_import(args) -> int:
 
     if args.kind not in IMPORTERS:
         raise IntmonError(f"unknown import kind {args.kind!r}; known: {', '.join(IMPORTERS)}")
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        raise IntmonError(f"file not found: {', '.join(missing)}; nothing was imported")
     store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
     options = {k: v for k, v in (("mapping", args.mapping), ("area", args.area),
                                  ("year", args.year)) if v is not None}

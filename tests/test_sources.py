@@ -29,6 +29,13 @@ def test_import_long_csv(tmp_path):
     assert back.loc["total", "source"] == "unemployed.csv"
 
 
+def test_import_of_missing_file_or_unknown_kind_is_a_clear_error(tmp_path):
+    proc = intmon("import", "genesis", str(tmp_path / "nope.csv"), "--data", str(tmp_path / "d"))
+    assert proc.returncode == 2 and "file not found" in proc.stderr and "Traceback" not in proc.stderr
+    proc = intmon("import", "genisis", str(tmp_path / "nope.csv"), "--data", str(tmp_path / "d"))
+    assert proc.returncode == 2 and "unknown import kind 'genisis'" in proc.stderr
+
+
 def test_import_error_names_file_row_and_column(tmp_path):
     (tmp_path / "areas.csv").write_text(
         "area_id,name,level,kind,parent_id\n01001000,Flensburg,district,kreisfreie_stadt,\n")
