@@ -46,7 +46,7 @@ def cmd_run(args) -> int:
         write_demo_data(data)
     results, index = run(project, data, _resolve(project, args.parameters),
                          _resolve(project, args.outputs), areas=args.area, topics=args.topic,
-                         jobs=args.jobs, quiet=args.quiet)
+                         jobs=args.jobs, quiet=args.quiet, force=args.force)
     print(summary(results))
     if index:
         print(f"index: {index}")
@@ -195,6 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--parameters", default="parameters", help="parameter folder")
     r.add_argument("--outputs", default="outputs", help="output folder")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--force", action="store_true",
+                   help="redo every report, also those whose inputs are unchanged")
     r.set_defaults(func=cmd_run)
 
     v = sub.add_parser("values", help="print computed indicator values (as the reports show them)")

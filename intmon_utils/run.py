@@ -87,7 +87,9 @@ def plan(project: Path, parameter_dir: Path, store: ObservationStore, output_roo
                 continue
             nb = project / "notebooks" / f"{topic}.ipynb"
             commentary = Path(params["commentary"]) / f"{topic}.md"
+            defaults_file = parameter_dir / "defaults.yml"
             digest = _hash(file_sha256(nb), file_sha256(path),
+                           file_sha256(defaults_file) if defaults_file.exists() else "-",
                            file_sha256(commentary) if commentary.exists() else "-",
                            fingerprint)
             jobs.append(Job(area, topic, params["year"], _in_project(path, project),
@@ -102,6 +104,20 @@ def plan(project: Path, parameter_dir: Path, store: ObservationStore, output_roo
                                  "duration": 0.0,
                                  "error": f"no parameter file {parameter_dir / (area + '.yml')}"})
     return Plan(jobs, failures, params_by_area)
+
+
+def stamp_path(project: Path, job: Job) -> Path:
+    """Written after a report is complete: the hash of the inputs it was made from."""
+    return Path(project) / job.output_dir / f".{job.topic}.inputs"
+
+
+def is_current(project: Path, job: Job) -> bool:
+    """True when the report exists and was made from exactly these inputs (notebook,
+    parameters, defaults, commentary, data, intmon's code): it can be skipped."""
+    out = Path(project) / job.output_dir
+    stamp = stamp_path(project, job)
+    return (stamp.exists() and stamp.read_text().strip() == job.input_hash
+            and (out / f"{job.topic}.html").exists() and (out / f"{job.topic}.ipynb").exists())
 
 
 def _ipc_kernel_manager(directory: str):
@@ -133,6 +149,7 @@ def execute(job: Job, project: str, data_dir: str) -> dict:
               "outputs": [f"{job.topic}.ipynb", f"{job.topic}.html"]}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        stamp_path(project_path, job).unlink(missing_ok=True)      # outdated until complete
         tmp_nb = out_dir / f".{job.topic}.tmp.ipynb"
         parameters = {"area_id": job.area_id, "topic": job.topic,
                       "parameter_file": job.parameter_file, "data_dir": str(data_dir),
@@ -149,6 +166,7 @@ def execute(job: Job, project: str, data_dir: str) -> dict:
             if tmp_nb.exists():
                 tmp_nb.replace(out_nb)
         write_text(out_dir / f"{job.topic}.html", export.notebook_to_html(nb))
+        write_text(stamp_path(project_path, job), job.input_hash)   # last: the report is complete
     except Exception as exc:  # isolate the failure; it is reported in the manifest
         result["status"] = "failed"
         name = type(exc).__name__
@@ -168,8 +186,13 @@ def _worker_init() -> None:
 
 def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
         areas: list[str] | None = None, topics: list[str] | None = None, jobs: int = 1,
-        quiet: bool = False) -> tuple[list[dict], Path | None]:
-    """Run the matrix; return the manifest entries and the path of the last index page."""
+        quiet: bool = False, force: bool = False) -> tuple[list[dict], Path | None]:
+    """Run the matrix; return the manifest entries and the path of the last index page.
+
+    A report whose inputs are unchanged and whose outputs exist is skipped (``force`` redoes
+    it). Every file is written atomically and the input stamp last, so a run killed at any
+    point leaves complete reports or none, and the next run does the rest.
+    """
     from tqdm import tqdm
 
     store = ObservationStore(data_dir)
@@ -183,19 +206,29 @@ def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
             tables[k] = published.build(store, *k)[1]
     data_rel = _in_project(data_dir, project)
     results = list(the_plan.failures)
-    bar = tqdm(total=len(the_plan.jobs), disable=quiet, unit="report", desc="intmon run")
-    if jobs <= 1:
-        for job in the_plan.jobs:
-            results.append(execute(job, str(project), data_rel))
-            bar.update()
-            bar.set_postfix(failed=sum(r["status"] == "failed" for r in results))
+    todo = [job for job in the_plan.jobs if force or not is_current(project, job)]
+    pending = set(todo)
+    results += [{"job": job.name, "area_id": job.area_id, "topic": job.topic, "year": job.year,
+                 "input_hash": job.input_hash, "status": "skipped", "error": None,
+                 "outputs": [f"{job.topic}.ipynb", f"{job.topic}.html"], "duration": 0.0}
+                for job in the_plan.jobs if job not in pending]
+    bar = tqdm(total=len(the_plan.jobs), initial=len(the_plan.jobs) - len(todo), disable=quiet,
+               unit="report", desc="intmon run")
+
+    def progress(result):
+        results.append(result)
+        bar.update()
+        bar.set_postfix(failed=sum(r["status"] == "failed" for r in results),
+                        skipped=len(the_plan.jobs) - len(todo))
+
+    if jobs <= 1 or len(todo) <= 1:
+        for job in todo:
+            progress(execute(job, str(project), data_rel))
     else:
         with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
-            futures = [pool.submit(execute, job, str(project), data_rel) for job in the_plan.jobs]
+            futures = [pool.submit(execute, job, str(project), data_rel) for job in todo]
             for fut in as_completed(futures):
-                results.append(fut.result())
-                bar.update()
-                bar.set_postfix(failed=sum(r["status"] == "failed" for r in results))
+                progress(fut.result())
     bar.close()
 
     # per area: Excel workbook; per year: manifest and index
@@ -232,8 +265,9 @@ def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
 
 def summary(results: list[dict]) -> str:
     ok = sum(r["status"] == "ok" for r in results)
+    skipped = sum(r["status"] == "skipped" for r in results)
     failed = [r for r in results if r["status"] == "failed"]
-    lines = [f"intmon run: {ok} reports written, {len(failed)} failed"]
+    lines = [f"intmon run: {ok} reports written, {skipped} unchanged (skipped), {len(failed)} failed"]
     lines += [f"  FAILED {r['job']}: {r['error']}" for r in failed]
     return "\n".join(lines)
 

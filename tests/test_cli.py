@@ -26,7 +26,7 @@ def test_run_two_areas_with_one_broken_parameter_file(demo_store, tmp_path):
     proc = intmon("--project", str(project), "run", "--area", "99104000", "99204", "99103000",
                   "--jobs", "2", "--quiet", "--data", str(demo_store.root))
     assert proc.returncode == 1, proc.stderr
-    assert "10 reports written, 1 failed" in proc.stdout
+    assert "10 reports written, 0 unchanged (skipped), 1 failed" in proc.stdout
     assert "99103000.yml: key 'area_id'" in proc.stdout and "quote" in proc.stdout
     year_dir = project / "outputs" / "2024"
     manifest = json.loads((year_dir / "manifest.json").read_text())["jobs"]
@@ -103,3 +103,29 @@ def test_catalogue_renders_every_indicator_with_availability(demo_store, tmp_pat
     assert "Lindenhagen" in section and "Hohe Wende" not in section
     book = pd.read_excel(project / "outputs" / "indikatorenkatalog.xlsx", sheet_name=None, header=2)
     assert len(book) == 5 and sum(len(s) for s in book.values()) == len(load_catalogue())
+
+
+def test_rerun_skips_unchanged_reports_and_redoes_changed_ones(demo_store, tmp_path):
+    project = make_project(tmp_path, ["99104000"])
+    args = ("--project", str(project), "run", "--topic", "labor", "housing", "--quiet",
+            "--jobs", "1", "--data", str(demo_store.root))
+    first = intmon(*args)
+    assert first.returncode == 0 and "2 reports written, 0 unchanged" in first.stdout
+    html = project / "outputs/2024/99104000/labor.html"
+    before = html.stat().st_mtime_ns
+    second = intmon(*args)
+    assert "0 reports written, 2 unchanged (skipped)" in second.stdout
+    assert html.stat().st_mtime_ns == before
+    manifest = json.loads((project / "outputs/2024/manifest.json").read_text())["jobs"]
+    assert {j["status"] for j in manifest} == {"skipped"}
+    # new commentary for labor: only that report is redone
+    commentary = project / "parameters/commentary/99104000"
+    commentary.mkdir(parents=True)
+    (commentary / "labor.md").write_text("## Interpretation\n\nNeu.\n", encoding="utf-8")
+    third = intmon(*args)
+    assert "1 reports written, 1 unchanged (skipped)" in third.stdout
+    assert "Neu." in html.read_text(encoding="utf-8")
+    # a run killed before the report was complete leaves no stamp: the next run redoes it
+    (project / "outputs/2024/99104000/.housing.inputs").unlink()
+    assert "1 reports written, 1 unchanged" in intmon(*args).stdout
+    assert "2 reports written, 0 unchanged" in intmon(*args, "--force").stdout
