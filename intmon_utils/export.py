@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,8 +18,18 @@ from .vocabulary import load_vocabulary
 _EXPORTER = None
 
 
-def notebook_to_html(nb) -> str:
-    """HTML of an executed notebook with every code cell's input hidden (in-process)."""
+SHARED_CSS = "report.css"
+_HEAD_STYLE = re.compile(r"<style[^>]*>.*?</style>\s*", flags=re.S)
+
+
+def notebook_to_html(nb, css_href: str) -> tuple[str, str]:
+    """HTML of an executed notebook with every code cell's input hidden (in-process).
+
+    The template's stylesheets (about 260 KB, the same for every report) are moved out of the
+    page into one shared file that each report links as ``css_href``; returns ``(html, css)``.
+    Figures stay embedded, so a single report file can still be sent on its own (it then
+    loses only the page styling).
+    """
     global _EXPORTER
     if _EXPORTER is None:
         from nbconvert import HTMLExporter
@@ -26,7 +37,13 @@ def notebook_to_html(nb) -> str:
         _EXPORTER = HTMLExporter(template_name="lab", exclude_input=True,
                                  exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = _EXPORTER.from_notebook_node(nb)
-    return body
+    head_end = body.index("</head>")
+    head = body[:head_end]
+    css = "\n".join(re.sub(r"^<style[^>]*>|</style>\s*$", "", block.strip())
+                    for block in _HEAD_STYLE.findall(head))
+    link = f'<link rel="stylesheet" href="{html.escape(css_href)}">\n'
+    page = _HEAD_STYLE.sub("", head).replace("</title>", "</title>\n" + link, 1) + body[head_end:]
+    return page, css
 
 
 def area_workbook(table: pd.DataFrame, area_id: str, area_name: str, path: Path,

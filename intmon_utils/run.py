@@ -165,7 +165,11 @@ def execute(job: Job, project: str, data_dir: str) -> dict:
         finally:
             if tmp_nb.exists():
                 tmp_nb.replace(out_nb)
-        write_text(out_dir / f"{job.topic}.html", export.notebook_to_html(nb))
+        page, css = export.notebook_to_html(nb, css_href=f"../{export.SHARED_CSS}")
+        shared = out_dir.parent / export.SHARED_CSS
+        if not shared.exists() or shared.read_text(encoding="utf-8") != css:
+            write_text(shared, css)
+        write_text(out_dir / f"{job.topic}.html", page)
         write_text(stamp_path(project_path, job), job.input_hash)   # last: the report is complete
     except Exception as exc:  # isolate the failure; it is reported in the manifest
         result["status"] = "failed"

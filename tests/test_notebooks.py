@@ -43,6 +43,10 @@ def test_city_report(executed, demo_published):
     # no code: neither the calls nor the parameters cell appear
     assert "open_report" not in doc and "parameter_file =" not in doc
     assert 'class="jp-InputArea' not in doc
+    # the template's stylesheet is shared, not inlined in every report
+    assert '<link rel="stylesheet" href="../report.css">' in doc
+    assert "<style" not in doc[:doc.index("</head>")]
+    assert (out.parent / "report.css").stat().st_size > 100_000
     assert "SYNTHETISCHE DEMODATEN" in text
     assert "Stichtage und Zeiträume: " in text and "Arbeitslose (Jahresdurchschnitt): Jahresdurchschnitt" in text
     for heading in ("Kennzahlen", "Entwicklung im Zeitverlauf", "Kleinräumige Unterschiede", "Gesperrte Werte 2024",
