@@ -84,21 +84,6 @@ def write_manifest(path: Path, entries: list[dict]) -> None:
     write_text(path, json.dumps({"jobs": entries}, ensure_ascii=False, indent=2))
 
 
-def availability_matrix(table: pd.DataFrame, area_ids: list[str], year: int) -> pd.DataFrame:
-    """Per area and topic: how many indicators have a value in ``year`` (of how many)."""
-    catalogue = load_catalogue()
-    rows = []
-    for area in area_ids:
-        t = table[(table["area_id"] == area) & (table["year"] == year)]
-        ok = set(t.loc[t["status"].isin(VALUED_STATUSES), "indicator_id"])
-        row = {"area_id": area}
-        for topic in ("demography", *REPORT_TOPICS):
-            ids = [i.id for i in catalogue.by_topic(topic)]
-            row[topic] = f"{len([i for i in ids if i in ok])}/{len(ids)}"
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 def index_page(year: int, entries: list[dict], names: dict, matrix: pd.DataFrame,
                synthetic: bool) -> str:
     """``outputs/<year>/index.html``: every report linked, failures marked, availability."""
@@ -125,7 +110,7 @@ def index_page(year: int, entries: list[dict], names: dict, matrix: pd.DataFrame
     banner = ('<p style="border:3px solid #D55E00;padding:8px;font-weight:bold">SYNTHETISCHE '
               'DEMODATEN: alle Zahlen sind erfunden und beschreiben keine reale Kommune.</p>'
               if synthetic else "")
-    m = matrix.copy()
+    m = matrix.reset_index()     # status.summary: indexed by area_id
     m.insert(0, "Gebiet", m["area_id"].map(lambda a: names.get(a, a)))
     m = m.rename(columns={"area_id": "Kennung", "demography": "Bevölkerung",
                           **{t: TOPIC_LABELS[t]["de"] for t in REPORT_TOPICS}})

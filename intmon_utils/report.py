@@ -26,6 +26,7 @@ from .indicators import VALUED_STATUSES
 from .errors import ParameterError
 from .parameters import load_parameters, thresholds
 from .published import build
+from .spatial import subarea_counts
 from .store import ObservationStore
 from .vocabulary import load_vocabulary
 
@@ -87,7 +88,6 @@ T = {  # report texts
                             "sie in {path}.",
                       "en": "No interpretation yet. The working group adds it in {path}."},
     "available": {"de": "verfügbar", "en": "available"},
-    "not_available": {"de": "nicht verfügbar", "en": "not available"},
     "groups_missing": {"de": "Gruppen fehlen ({groups}): {why}",
                        "en": "groups missing ({groups}): {why}"},
     "not_available_because": {"de": "nicht verfügbar für {name}: {why}",
@@ -575,31 +575,21 @@ class Report:
                          r=format_value(r, "ok", "ratio", self.lang, sign=True)))
         return Section(title, plotting.to_html_img(fig, title) + note, d, files)
 
-    def _population(self, area_ids, groups, ages=("total",)) -> pd.DataFrame:
-        """Published population cells (sex total) of some areas: area × year × group × age."""
-        o = self.observations
-        return o[o["area_id"].isin(area_ids) & (o["variable"] == "population")
-                 & o["group"].isin(groups) & (o["sex"] == "total") & o["age"].isin(ages)]
-
     def segregation(self) -> Section:
         """Segregation of foreign nationals over the area's sub-areas, per year."""
-        subs = self.areas.loc[self.areas["parent_id"] == self.area_id, "area_id"]
-        pop = self._population(subs, ("total", "german", "foreign"))
         rows = []
-        for year, cells in pop.groupby("year"):
+        for _, year, usable, left_out in subarea_counts(
+                self.observations, self.areas, "population", {"total", "german", "foreign"},
+                parents=[self.area_id]):
             if year > self.year:
                 continue
-            wide = cells.pivot_table(index="area_id", columns="group", values="value")
-            usable = wide.dropna()              # units with a secret cell cannot be used
-            if len(usable) < 2 or not {"german", "foreign", "total"} <= set(usable.columns):
-                continue
             d = methods.dissimilarity(usable["foreign"], usable["german"])
-            rows.append({"year": int(year), "D": d.value,
+            rows.append({"year": year, "D": d.value,
                          "IS": methods.segregation_index(usable["foreign"], usable["total"]).value,
                          "isolation": methods.isolation(usable["foreign"], usable["total"]).value,
                          "concentration": methods.concentration_share(usable["foreign"],
                                                                       usable["total"]).value,
-                         "units": d.n_units, "excluded": d.n_excluded + len(wide) - len(usable)})
+                         "units": d.n_units, "excluded": d.n_excluded + left_out})
         if not rows:
             return Section(self.t("segregation"), _p(self.t("no_segregation", name=self.name),
                                                      "intmon-gap"))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import export, published
+from . import export, published, status
 from .catalogue import REPORT_TOPICS
 from .errors import IntmonError
 from .fileio import file_sha256, write_text
@@ -259,9 +259,9 @@ def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
         export.write_manifest(year_dir / "manifest.json", entries)
         areas_in_year = sorted({e["area_id"] for e in entries if e["area_id"] in the_plan.params})
         # each area's availability counted on the table its own threshold produced
-        matrix = pd.concat([export.availability_matrix(
-            tables[thresholds(the_plan.params[a])], [a], year)
-            for a in areas_in_year] or [pd.DataFrame(columns=["area_id"])], ignore_index=True)
+        matrix = pd.concat([status.summary(tables[thresholds(the_plan.params[a])], year, [a])
+                            for a in areas_in_year]
+                           or [pd.DataFrame(columns=["area_id"]).set_index("area_id")])
         index_path = write_text(year_dir / "index.html",
                                 export.index_page(year, entries, names, matrix, synthetic))
     return results, index_path

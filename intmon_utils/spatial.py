@@ -31,32 +31,39 @@ def _measure(spec: dict, wide: pd.DataFrame) -> methods.Measure:
     return methods.concentration_share(x, wide["total"])
 
 
-def spatial_indicators(observations: pd.DataFrame, areas: pd.DataFrame,
-                       catalogue: Catalogue | None = None) -> pd.DataFrame:
-    catalogue = catalogue or load_catalogue()
+def subarea_counts(observations: pd.DataFrame, areas: pd.DataFrame, variable: str,
+                   groups: set[str], parents: list[str] | None = None):
+    """Yield ``(parent, year, wide, left_out)``: the published counts of ``variable`` (age and
+    sex total) of a parent's sub-areas, one column per group, only sub-areas with all groups
+    known; ``left_out`` counts the sub-areas without values. Parents with fewer than two
+    usable sub-areas are skipped."""
     # sub-districts of a city, Gemeinden of a Kreis: not Kreise of a Land (another layout)
     children = areas[areas["parent_id"].astype(bool)
                      & areas["level"].isin(["subdistrict", "municipality"])][["area_id", "parent_id"]]
+    if parents is not None:
+        children = children[children["parent_id"].isin(parents)]
     n_children = children.groupby("parent_id").size()
+    o = observations[(observations["variable"] == variable) & observations["group"].isin(groups)
+                     & (observations["sex"] == "total") & (observations["age"] == "total")
+                     & observations["status"].isin(VALUED)]
+    for (parent, year), cells in o.merge(children, on="area_id").groupby(["parent_id", "year"]):
+        wide = cells.pivot_table(index="area_id", columns="group", values="value").dropna()
+        if n_children[parent] >= 2 and len(wide) >= 2 and groups <= set(wide.columns):
+            yield parent, int(year), wide, int(n_children[parent] - len(wide))
+
+
+def spatial_indicators(observations: pd.DataFrame, areas: pd.DataFrame,
+                       catalogue: Catalogue | None = None) -> pd.DataFrame:
+    catalogue = catalogue or load_catalogue()
     rows = []
     for ind in [i for i in catalogue if i.spatial]:
         spec = ind.spatial
         groups = {spec["group"], spec.get("other") or "total"}
-        o = observations[(observations["variable"] == spec["variable"])
-                         & observations["group"].isin(groups) & (observations["sex"] == "total")
-                         & (observations["age"] == "total")]
-        o = o.merge(children, on="area_id")
-        for (parent, year), cells in o.groupby(["parent_id", "year"]):
-            if n_children.get(parent, 0) < 2:
-                continue
-            known = cells[cells["status"].isin(VALUED)]
-            wide = known.pivot_table(index="area_id", columns="group", values="value").dropna()
-            if len(wide) < 2 or not groups <= set(wide.columns):
-                continue
+        for parent, year, wide, left_out in subarea_counts(observations, areas,
+                                                           spec["variable"], groups):
             m = _measure(spec, wide)
-            left_out = n_children[parent] - len(wide)
             rows.append({"indicator_id": ind.id, "topic": ind.topic, "area_id": parent,
-                         "year": int(year), "group": "total", "sex": "total",
+                         "year": year, "group": "total", "sex": "total",
                          "value": m.value * 100, "numerator": np.nan, "denominator": np.nan,
                          "unit": ind.unit, "status": "ok" if left_out == 0 else "estimated",
                          "reason": "", "detail": f"{left_out} sub-areas without values" if left_out else "",

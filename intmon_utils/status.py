@@ -44,14 +44,19 @@ def indicator_matrix(table: pd.DataFrame) -> pd.DataFrame:
     return m.reindex(columns=ids, fill_value="").sort_index()
 
 
-def summary(table: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
-    """Area × topic: computable indicators in ``year`` (default: the latest) out of all."""
+def summary(table: pd.DataFrame, year: int | None = None, area_ids: list[str] | None = None
+            ) -> pd.DataFrame:
+    """Area × topic: computable indicators in ``year`` (default: the latest) out of all.
+
+    ``area_ids`` lists the areas to show (also those without any value); default: every area
+    with a value."""
     year = year or int(table["year"].max())
     catalogue = load_catalogue()
     ok = table[table["status"].isin(VALUED_STATUSES) & (table["year"] == year)]
     have = ok.groupby("area_id")["indicator_id"].agg(set)
     rows = []
-    for area, ids in have.items():
+    for area in have.index if area_ids is None else area_ids:
+        ids = have.get(area, set())
         row = {"area_id": area}
         for topic in ("demography", "education", "labor", "housing", "participation"):
             topic_ids = {i.id for i in catalogue.by_topic(topic)}
