@@ -7,6 +7,7 @@ renamed over the target (``os.replace`` is atomic on POSIX and Windows for same-
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import tempfile
@@ -48,6 +49,15 @@ def write_bytes(target: str | os.PathLike, data: bytes) -> Path:
 
 
 def file_sha256(path: str | os.PathLike) -> str:
+    """SHA-256 of a file's content; remembered per process while the file is unchanged
+    (same inode, size and modification time), so a run of many reports hashes each input
+    once."""
+    st = os.stat(path)
+    return _sha256(os.fspath(path), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sha256(path: str, inode: int, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

@@ -9,6 +9,8 @@ import base64
 import io
 from pathlib import Path
 
+from .fileio import write_bytes
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -44,20 +46,19 @@ def honest_ylim(ax, min_span_share: float = 0.1) -> None:
         ax.set_ylim(mid - span / 2, mid + span / 2)
 
 
-def save(fig, stem: Path) -> dict[str, Path]:
-    """Write the figure as PNG and SVG (``stem`` without suffix); return the paths."""
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for ext in ("png", "svg"):
-        path = stem.parent / f"{stem.name}.{ext}"  # not with_suffix: ids contain dots
-        fig.savefig(path, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None)
-        paths[ext] = path
-    return paths
-
-
-def to_html_img(fig, alt: str) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
+def publish(fig, stem: Path, alt: str, formats: tuple[str, ...] = ("png",)) -> tuple[str, list[Path]]:
+    """Write the figure as ``stem.png`` (and SVG etc. if asked) and return an ``<img>`` tag
+    embedding the same PNG, with the paths written. The figure is rendered once per format
+    and then closed; files are written atomically."""
+    files = []
+    png = b""
+    for ext in formats:
+        buf = io.BytesIO()
+        fig.savefig(buf, format=ext, bbox_inches="tight",
+                    metadata={"Date": None} if ext == "svg" else None)
+        if ext == "png":
+            png = buf.getvalue()
+        files.append(write_bytes(stem.parent / f"{stem.name}.{ext}", buf.getvalue()))  # ids contain dots
     plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img alt="{alt}" src="data:image/png;base64,{data}" style="max-width:100%">'
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img alt="{alt}" src="data:image/png;base64,{data}" style="max-width:100%">', files

@@ -8,9 +8,11 @@ recomputing. Delete the folder at any time; it is rebuilt on demand.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .catalogue import load_catalogue
@@ -73,6 +75,49 @@ def build(store: ObservationStore, min_count: int, min_cases: int = 30
         if old not in (obs_path, ind_path):
             old.unlink(missing_ok=True)
     return protected, table
+
+
+@dataclass(frozen=True)
+class Published:
+    """The published tables of one data state and threshold, indexed by area, so that a
+    report takes the rows of its few areas without scanning the whole of Germany."""
+
+    observations: pd.DataFrame
+    indicators: pd.DataFrame
+    areas: pd.DataFrame
+    _obs_rows: dict = field(repr=False)
+    _ind_rows: dict = field(repr=False)
+
+    @classmethod
+    def of(cls, observations, indicators, areas) -> "Published":
+        return cls(observations, indicators, areas,
+                   observations.groupby("area_id", observed=True).indices,
+                   indicators.groupby("area_id", observed=True).indices)
+
+    def for_areas(self, area_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(observations, indicators) of these areas, as new frames in the stored order."""
+        def take(frame, index):
+            rows = [index[a] for a in dict.fromkeys(area_ids) if a in index]
+            pos = np.sort(np.concatenate(rows)) if rows else np.array([], dtype=int)
+            return frame.take(pos).reset_index(drop=True)
+
+        return take(self.observations, self._obs_rows), take(self.indicators, self._ind_rows)
+
+
+@lru_cache(maxsize=2)
+def _load(obs_path: Path, ind_path: Path, areas_path: Path, key: str) -> Published:
+    return Published.of(pd.read_parquet(obs_path), pd.read_parquet(ind_path),
+                        pd.read_parquet(areas_path))
+
+
+def load(store: ObservationStore, min_count: int, min_cases: int = 30) -> Published:
+    """The published tables, built if needed and kept in memory by this process: a warm
+    kernel running one report after another reads them once (the key changes with any
+    change to the data or the code)."""
+    obs_path, ind_path = _paths(store, min_count, min_cases)
+    if not (obs_path.exists() and ind_path.exists()):
+        build(store, min_count, min_cases)
+    return _load(obs_path, ind_path, store.areas_path, cache_key(store))
 
 
 def indicator_table(store: ObservationStore, min_count: int, min_cases: int = 30) -> pd.DataFrame:

@@ -21,11 +21,12 @@ import pandas as pd
 from . import comparisons, methods, plotting
 from .catalogue import TOPIC_LABELS, TOPICS, load_catalogue
 from .catalogue_doc import formula
+from .fileio import atomic_path
 from .formatting import LEGEND, UNIT_LABEL, format_value
 from .indicators import VALUED_STATUSES
 from .errors import ParameterError
 from .parameters import load_parameters, thresholds
-from .published import build
+from .published import load
 from .spatial import subarea_counts
 from .store import ObservationStore
 from .vocabulary import load_vocabulary
@@ -234,9 +235,15 @@ class Report:
         self.project_dir = Path(project_dir)
         self.output_dir = Path(output_dir)
         self.store = ObservationStore(data_dir)
-        self.observations, self.table = build(self.store, *thresholds(params))
-        self.areas = self.store.read_areas()
+        published = load(self.store, *thresholds(params))
+        self.areas = published.areas.copy()
         self.names = self.areas.set_index("area_id")["name"].to_dict()
+        self.land = comparisons.land_of(self.area_id, self.areas)
+        # only the rows this report can show: the area, its sub-areas and its comparisons
+        self.subareas = self.areas.loc[self.areas["parent_id"] == self.area_id, "area_id"].tolist()
+        compared = [a for a, _ in comparisons.comparison_areas(self.area_id, self.areas,
+                                                               params["peers"])]
+        self.observations, self.table = published.for_areas([*compared, *self.subareas])
         self.name = params.get("name") or self.names.get(self.area_id, self.area_id)
         self.catalogue = load_catalogue()
         self.vocab = load_vocabulary()
@@ -245,7 +252,6 @@ class Report:
         topics = TOPICS if topic == "overview" else (topic,)
         self.indicators = [i for i in self.catalogue if i.topic in topics and i.id not in excluded
                            and (topic != "overview" or i.key_figure)]
-        self.land = comparisons.land_of(self.area_id, self.areas)
         ids = {i.id for i in self.indicators}
         self.mine = self.table[(self.table["area_id"] == self.area_id)
                                & self.table["indicator_id"].isin(ids)]
@@ -264,8 +270,14 @@ class Report:
         out = df.copy()
         if self.synthetic:
             out["data_origin"] = "synthetic demo data (intmon), not real"
-        out.to_csv(path, index=False, sep=";", decimal=",", encoding="utf-8")
+        with atomic_path(path) as tmp:
+            out.to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8")
         return path
+
+    def _figure(self, fig, name: str, alt: str) -> tuple[str, list[Path]]:
+        """Write the figure to ``figures/<topic>_<name>.*``; return its ``<img>`` and files."""
+        return plotting.publish(fig, self.output_dir / "figures" / f"{self.topic}_{name}", alt,
+                                tuple(self.params["figure_formats"]))
 
     def _fmt(self, ind, value, status, **kw) -> str:
         return format_value(value, status, ind.unit, self.lang, **kw)
@@ -306,7 +318,7 @@ class Report:
             body += (f'<div class="intmon-synthetic" style="border:3px solid #D55E00;padding:8px;'
                      f'font-weight:bold">{html.escape(self.t("synthetic"))}</div>')
         used = self.observations[self.observations["area_id"].isin(
-            [self.area_id, *self.areas.loc[self.areas["parent_id"] == self.area_id, "area_id"]])]
+            [self.area_id, *self.subareas])]
         sources = sorted(used["source"].dropna().unique())
         n_sup = int(((self.mine["status"] == "suppressed") & (self.mine["year"] == self.year)).sum())
         body += _p(f"{topic_label} · {self.area_id} · {self.year}")
@@ -430,10 +442,9 @@ class Report:
         for ax in list(axes.flat)[len(inds):]:
             ax.axis("off")
         fig.tight_layout()
-        files = list(plotting.save(fig, self.output_dir / "figures" / f"{self.topic}_time_series").values())
+        img, files = self._figure(fig, "time_series", self.t("time_series"))
         data = self.mine[self.mine["indicator_id"].isin([i.id for i in inds])]
-        return Section(self.t("time_series"), plotting.to_html_img(fig, self.t("time_series")),
-                       data, files)
+        return Section(self.t("time_series"), img, data, files)
 
     def comparison(self) -> Section:
         areas = [(a, role) for a, role in
@@ -516,9 +527,9 @@ class Report:
         ax.set_xlabel(f"{ind.text('name', self.lang)} ({UNIT_LABEL[self.lang][ind.unit]})")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / len(order)), ncol=3,
                   frameon=False)
-        files = [path, *plotting.save(fig, self.output_dir / "figures" / f"{self.topic}_subdistricts").values()]
-        body = _table_html(table, self.lang) + plotting.to_html_img(fig, self.t("subdistricts"))
-        return Section(self.t("subdistricts"), body, table, files)
+        img, files = self._figure(fig, "subdistricts", self.t("subdistricts"))
+        return Section(self.t("subdistricts"), _table_html(table, self.lang) + img, table,
+                       [path, *files])
 
     def by_sex(self, indicator_ids: list[str]) -> Section:
         """Values for women and men side by side, per group (reporting year)."""
@@ -548,7 +559,7 @@ class Report:
         """Scatter of two indicators across the area's sub-areas (latest year with both)."""
         xi, yi = self.catalogue.get(x_id), self.catalogue.get(y_id)
         title = self.t("relation", x=xi.text("name", self.lang), y=yi.text("name", self.lang))
-        subs = self.areas.loc[self.areas["parent_id"] == self.area_id, "area_id"]
+        subs = self.subareas
         t = self.table[self.table["area_id"].isin(subs) & (self.table["sex"] == "total")
                        & (self.table["year"] <= self.year) & self.table["status"].isin(VALUED_STATUSES)]
         x = t[(t["indicator_id"] == x_id) & (t["group"] == x_group)][["area_id", "year", "value"]]
@@ -569,11 +580,10 @@ class Report:
                         textcoords="offset points")
         ax.set_xlabel(f"{xi.text('name', self.lang)} ({UNIT_LABEL[self.lang][xi.unit]})")
         ax.set_ylabel(f"{yi.text('name', self.lang)} ({UNIT_LABEL[self.lang][yi.unit]})")
-        stem = self.output_dir / "figures" / f"{self.topic}_relation_{x_id}_{y_id}"
-        files = list(plotting.save(fig, stem).values())
+        img, files = self._figure(fig, f"relation_{x_id}_{y_id}", title)
         note = _p(self.t("relation_note", n=len(d), year=year,
                          r=format_value(r, "ok", "ratio", self.lang, sign=True)))
-        return Section(title, plotting.to_html_img(fig, title) + note, d, files)
+        return Section(title, img + note, d, files)
 
     def segregation(self) -> Section:
         """Segregation of foreign nationals over the area's sub-areas, per year."""
@@ -614,10 +624,9 @@ class Report:
         ax.set_ylim(0, max(0.5, float(data[["D", "IS", "isolation"]].max().max()) * 1.15))
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.legend(fontsize=8)
-        files = [path, *plotting.save(fig, self.output_dir / "figures" / f"{self.topic}_segregation").values()]
-        body = (_table_html(shown, self.lang) + plotting.to_html_img(fig, self.t("segregation"))
-                + _p(self.t("segregation_note")))
-        return Section(self.t("segregation"), body, data, files)
+        img, files = self._figure(fig, "segregation", self.t("segregation"))
+        body = _table_html(shown, self.lang) + img + _p(self.t("segregation_note"))
+        return Section(self.t("segregation"), body, data, [path, *files])
 
     def age_standardised(self, indicator_id: str) -> Section:
         """Crude and directly age-standardised values of one indicator, by group.
@@ -675,9 +684,8 @@ class Report:
         ax.barh(g["label"], g["gap"], color=[plotting.GROUP_COLORS[x] for x in g["group"]])
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel(self.t("gap_axis"))
-        files = list(plotting.save(fig, self.output_dir / "figures" / f"{self.topic}_gaps").values())
-        return Section(self.t("gap_overview"), plotting.to_html_img(fig, self.t("gap_overview")),
-                       g, files)
+        img, files = self._figure(fig, "gaps", self.t("gap_overview"))
+        return Section(self.t("gap_overview"), img, g, files)
 
     def goals(self) -> Section:
         targets = {k: v for k, v in self.params["targets"].items()

@@ -9,7 +9,8 @@ parameter file is such a failure too.
 from __future__ import annotations
 
 import hashlib
-import tempfile
+import multiprocessing
+import multiprocessing.util
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -22,6 +23,7 @@ from . import export, published, status
 from .catalogue import REPORT_TOPICS
 from .errors import IntmonError
 from .fileio import file_sha256, write_text
+from .kernel import WarmKernel
 from .parameters import discover, load_defaults, load_parameters, safe_output_name, thresholds
 from .store import ObservationStore
 
@@ -120,26 +122,26 @@ def is_current(project: Path, job: Job) -> bool:
             and (out / f"{job.topic}.html").exists() and (out / f"{job.topic}.ipynb").exists())
 
 
-def _ipc_kernel_manager(directory: str):
-    """A kernel manager talking over IPC sockets in ``directory`` instead of TCP ports.
-
-    Kernels then do not listen on the network at all (ipykernel 7 warns about unencrypted TCP).
-    """
-    from jupyter_client.manager import AsyncKernelManager
-
-    class IPCKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.transport = "ipc"
-            self.ip = str(Path(directory) / "kernel")
-
-    return IPCKernelManager
+_KERNEL: WarmKernel | None = None
 
 
-def execute(job: Job, project: str, data_dir: str) -> dict:
-    """Run one notebook and export its HTML; never raises (errors go into the result)."""
-    import papermill as pm
+def warm_kernel(project: str | Path, cell_timeout: int | None = None) -> WarmKernel:
+    """This process's kernel for ``project``, started on first use and kept until exit."""
+    global _KERNEL
+    project = str(Path(project).resolve())
+    if _KERNEL is None or _KERNEL.cwd != project:
+        if _KERNEL is not None:
+            _KERNEL.shutdown()
+        _KERNEL = WarmKernel(project)
+        multiprocessing.util.Finalize(_KERNEL, _KERNEL.shutdown, exitpriority=10)
+    if cell_timeout is not None:
+        _KERNEL.cell_timeout = cell_timeout
+    return _KERNEL
 
+
+def execute(job: Job, project: str, data_dir: str, cell_timeout: int | None = None) -> dict:
+    """Run one notebook in this process's warm kernel and export its HTML; never raises
+    (errors go into the result)."""
     start = time.perf_counter()
     project_path = Path(project)
     out_dir = project_path / job.output_dir
@@ -155,13 +157,8 @@ def execute(job: Job, project: str, data_dir: str) -> dict:
                       "parameter_file": job.parameter_file, "data_dir": str(data_dir),
                       "output_dir": job.output_dir, "project_dir": "."}
         try:
-            with tempfile.TemporaryDirectory(prefix="intmon-kernel-") as sockets:
-                nb = pm.execute_notebook(str(project_path / job.notebook), str(tmp_nb),
-                                         parameters=parameters, cwd=str(project_path),
-                                         kernel_name="python3", progress_bar=False,
-                                         log_output=False, report_mode=True,
-                                         shutdown_kernel="immediate",
-                                         kernel_manager_class=_ipc_kernel_manager(sockets))
+            nb = warm_kernel(project, cell_timeout).execute_notebook(
+                project_path / job.notebook, tmp_nb, parameters)
         finally:
             if tmp_nb.exists():
                 tmp_nb.replace(out_nb)
@@ -183,14 +180,17 @@ def execute(job: Job, project: str, data_dir: str) -> dict:
     return result
 
 
-def _worker_init() -> None:
-    import papermill  # noqa: F401  (pay the import once per worker)
+def _worker_init(project: str, cell_timeout: int | None) -> None:
+    """Start the worker's kernel while the pool fills up, and import the exporter once."""
     import nbconvert  # noqa: F401
+
+    warm_kernel(project, cell_timeout).start()
 
 
 def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
         areas: list[str] | None = None, topics: list[str] | None = None, jobs: int = 1,
-        quiet: bool = False, force: bool = False) -> tuple[list[dict], Path | None]:
+        quiet: bool = False, force: bool = False, cell_timeout: int | None = 600
+        ) -> tuple[list[dict], Path | None]:
     """Run the matrix; return the manifest entries and the path of the last index page.
 
     A report whose inputs are unchanged and whose outputs exist is skipped (``force`` redoes
@@ -227,9 +227,13 @@ def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
 
     if jobs <= 1 or len(todo) <= 1:
         for job in todo:
-            progress(execute(job, str(project), data_rel))
+            progress(execute(job, str(project), data_rel, cell_timeout))
     else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
+        # long-lived workers, each with one warm kernel; spawned, not forked, so no worker
+        # inherits the parent's threads or its copy of the published tables
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
+                                 initargs=(str(project), cell_timeout),
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = [pool.submit(execute, job, str(project), data_rel) for job in todo]
             for fut in as_completed(futures):
                 progress(fut.result())
