@@ -46,7 +46,9 @@ def cmd_run(args) -> int:
         write_demo_data(data)
     results, index = run(project, data, _resolve(project, args.parameters),
                          _resolve(project, args.outputs), areas=args.area, topics=args.topic,
-                         jobs=args.jobs, quiet=args.quiet, force=args.force)
+                         jobs=args.jobs, quiet=args.quiet, force=args.force,
+                         cell_timeout=args.cell_timeout or None, scheduler=args.scheduler,
+                         worker_project=args.worker_project)
     print(summary(results))
     if index:
         print(f"index: {index}")
@@ -197,6 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.add_argument("--force", action="store_true",
                    help="redo every report, also those whose inputs are unchanged")
+    r.add_argument("--cell-timeout", type=int, default=600, metavar="SECONDS",
+                   help="fail a notebook whose cell runs longer (default 600; 0: no limit)")
+    r.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the reports on this Dask cluster, e.g. tcp://10.0.0.5:8786 "
+                        "(see docs/distributed.md); --jobs is then ignored")
+    r.add_argument("--worker-project", metavar="PATH",
+                   help="with --scheduler: the project folder as the workers see it "
+                        "(default: the same path as here)")
     r.set_defaults(func=cmd_run)
 
     v = sub.add_parser("values", help="print computed indicator values (as the reports show them)")

@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import multiprocessing.util
+import threading
 import time
 import traceback
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 
 from . import export, published, status
@@ -122,33 +125,37 @@ def is_current(project: Path, job: Job) -> bool:
             and (out / f"{job.topic}.html").exists() and (out / f"{job.topic}.ipynb").exists())
 
 
-_KERNEL: WarmKernel | None = None
+_KERNELS = threading.local()   # one kernel per worker thread (Dask workers may have several)
 
 
 def warm_kernel(project: str | Path, cell_timeout: int | None = None) -> WarmKernel:
-    """This process's kernel for ``project``, started on first use and kept until exit."""
-    global _KERNEL
+    """This thread's kernel for ``project``, started on first use and kept until exit."""
     project = str(Path(project).resolve())
-    if _KERNEL is None or _KERNEL.cwd != project:
-        if _KERNEL is not None:
-            _KERNEL.shutdown()
-        _KERNEL = WarmKernel(project)
-        multiprocessing.util.Finalize(_KERNEL, _KERNEL.shutdown, exitpriority=10)
+    kernel = getattr(_KERNELS, "kernel", None)
+    if kernel is None or kernel.cwd != project:
+        if kernel is not None:
+            kernel.shutdown()
+        kernel = _KERNELS.kernel = WarmKernel(project)
+        multiprocessing.util.Finalize(kernel, kernel.shutdown, exitpriority=10)
     if cell_timeout is not None:
-        _KERNEL.cell_timeout = cell_timeout
-    return _KERNEL
+        kernel.cell_timeout = cell_timeout
+    return kernel
+
+
+def _result(job: Job, status: str, duration: float = 0.0, error: str | None = None) -> dict:
+    return {"job": job.name, "area_id": job.area_id, "topic": job.topic, "year": job.year,
+            "input_hash": job.input_hash, "status": status, "error": error,
+            "outputs": [f"{job.topic}.ipynb", f"{job.topic}.html"], "duration": duration}
 
 
 def execute(job: Job, project: str, data_dir: str, cell_timeout: int | None = None) -> dict:
-    """Run one notebook in this process's warm kernel and export its HTML; never raises
+    """Run one notebook in this thread's warm kernel and export its HTML; never raises
     (errors go into the result)."""
     start = time.perf_counter()
     project_path = Path(project)
     out_dir = project_path / job.output_dir
     out_nb = out_dir / f"{job.topic}.ipynb"
-    result = {"job": job.name, "area_id": job.area_id, "topic": job.topic, "year": job.year,
-              "input_hash": job.input_hash, "status": "ok", "error": None,
-              "outputs": [f"{job.topic}.ipynb", f"{job.topic}.html"]}
+    result = _result(job, "ok")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         stamp_path(project_path, job).unlink(missing_ok=True)      # outdated until complete
@@ -159,6 +166,10 @@ def execute(job: Job, project: str, data_dir: str, cell_timeout: int | None = No
         try:
             nb = warm_kernel(project, cell_timeout).execute_notebook(
                 project_path / job.notebook, tmp_nb, parameters)
+            for cell in nb.cells:   # papermill gives this cell a random id: make reruns identical
+                if "injected-parameters" in cell.metadata.get("tags", []):
+                    cell.id = "injected-parameters"
+            nbformat.write(nb, tmp_nb)
         finally:
             if tmp_nb.exists():
                 tmp_nb.replace(out_nb)
@@ -187,88 +198,113 @@ def _worker_init(project: str, cell_timeout: int | None) -> None:
     warm_kernel(project, cell_timeout).start()
 
 
+def _run_local(todo: list[Job], project: Path, data_rel: str, jobs: int,
+               cell_timeout: int | None) -> Iterator[dict]:
+    if jobs <= 1 or len(todo) <= 1:
+        for job in todo:
+            yield execute(job, str(project), data_rel, cell_timeout)
+        return
+    # long-lived workers, each with one warm kernel; spawned, not forked, so no worker
+    # inherits the parent's threads or its copy of the published tables
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
+                             initargs=(str(project), cell_timeout),
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(execute, job, str(project), data_rel) for job in todo]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+
+def _write_workbooks(store: ObservationStore, the_plan: Plan, output_root: Path,
+                     synthetic: bool) -> None:
+    """One Excel workbook per area, rewritten only when its table or labels changed."""
+    for area, params in the_plan.params.items():
+        path = output_root / str(params["year"]) / area / f"{area}_indicators.xlsx"
+        stamp = path.parent / ".workbook.inputs"
+        digest = _hash(published.cache_key(store), repr(thresholds(params)), params["name"],
+                       params["language"])
+        if path.exists() and stamp.exists() and stamp.read_text() == digest:
+            continue
+        stamp.unlink(missing_ok=True)
+        table = published.load(store, *thresholds(params)).indicators
+        export.area_workbook(table, area, params["name"], path, synthetic, params["language"])
+        write_text(stamp, digest)
+
+
+def _write_indexes(store: ObservationStore, the_plan: Plan, output_root: Path,
+                   results: list[dict], synthetic: bool) -> Path | None:
+    """Per year: the manifest and the index page with each area's data availability."""
+    names = store.read_areas().set_index("area_id")["name"].to_dict()
+    names.update({a: p["name"] for a, p in the_plan.params.items()})
+    by_year: dict[int, list[dict]] = {p["year"]: [] for p in the_plan.params.values()}
+    for r in results:
+        year = r.get("year") or (max(by_year) if by_year else None)
+        if year is not None:
+            by_year.setdefault(year, []).append(r)
+    index_path = None
+    for year, entries in by_year.items():
+        year_dir = output_root / str(year)
+        year_dir.mkdir(parents=True, exist_ok=True)
+        entries = sorted(entries, key=lambda e: e["job"])
+        export.write_manifest(year_dir / "manifest.json", entries)
+        # each area's availability counted on the table its own threshold produced
+        by_threshold: dict[tuple, list[str]] = {}
+        for area in sorted({e["area_id"] for e in entries if e["area_id"] in the_plan.params}):
+            by_threshold.setdefault(thresholds(the_plan.params[area]), []).append(area)
+        matrix = pd.concat([status.summary(published.load(store, *k).indicators, year, ids)
+                            for k, ids in by_threshold.items()]
+                           or [pd.DataFrame(columns=["area_id"]).set_index("area_id")])
+        index_path = write_text(year_dir / "index.html",
+                                export.index_page(year, entries, names, matrix, synthetic))
+    return index_path
+
+
 def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
         areas: list[str] | None = None, topics: list[str] | None = None, jobs: int = 1,
-        quiet: bool = False, force: bool = False, cell_timeout: int | None = 600
+        quiet: bool = False, force: bool = False, cell_timeout: int | None = 600,
+        scheduler: str | None = None, worker_project: str | None = None
         ) -> tuple[list[dict], Path | None]:
     """Run the matrix; return the manifest entries and the path of the last index page.
 
     A report whose inputs are unchanged and whose outputs exist is skipped (``force`` redoes
     it). Every file is written atomically and the input stamp last, so a run killed at any
-    point leaves complete reports or none, and the next run does the rest.
+    point leaves complete reports or none, and the next run does the rest. With
+    ``scheduler`` the reports are made by the workers of that Dask cluster
+    (``intmon_utils.cluster``); ``worker_project`` is where the workers find the project.
     """
     from tqdm import tqdm
 
     store = ObservationStore(data_dir)
     store.require()
     the_plan = plan(project, parameter_dir, store, output_root, areas, topics)
-    # published tables once per threshold, before any notebook starts
-    tables = {}
-    for params in the_plan.params.values():
-        k = thresholds(params)
-        if k not in tables:
-            tables[k] = published.build(store, *k)[1]
+    for k in {thresholds(p) for p in the_plan.params.values()}:
+        published.load(store, *k)      # once per threshold, before any notebook starts
     data_rel = _in_project(data_dir, project)
+    for stale in output_root.rglob(".*.tmp*"):   # left by a run that was killed
+        stale.unlink(missing_ok=True)
     results = list(the_plan.failures)
     todo = [job for job in the_plan.jobs if force or not is_current(project, job)]
     pending = set(todo)
-    results += [{"job": job.name, "area_id": job.area_id, "topic": job.topic, "year": job.year,
-                 "input_hash": job.input_hash, "status": "skipped", "error": None,
-                 "outputs": [f"{job.topic}.ipynb", f"{job.topic}.html"], "duration": 0.0}
-                for job in the_plan.jobs if job not in pending]
-    bar = tqdm(total=len(the_plan.jobs), initial=len(the_plan.jobs) - len(todo), disable=quiet,
-               unit="report", desc="intmon run")
+    results += [_result(job, "skipped") for job in the_plan.jobs if job not in pending]
+    skipped = len(the_plan.jobs) - len(todo)
+    bar = tqdm(total=len(the_plan.jobs), initial=skipped, disable=quiet, unit="report",
+               desc="intmon run", dynamic_ncols=True)
+    bar.set_postfix(failed=0, skipped=skipped)
+    if scheduler:
+        from .cluster import run_on_cluster
 
-    def progress(result):
+        done = run_on_cluster(scheduler, todo, project, data_rel, cell_timeout,
+                              worker_project or str(project))
+    else:
+        done = _run_local(todo, project, data_rel, jobs, cell_timeout)
+    for result in done:
         results.append(result)
         bar.update()
-        bar.set_postfix(failed=sum(r["status"] == "failed" for r in results),
-                        skipped=len(the_plan.jobs) - len(todo))
-
-    if jobs <= 1 or len(todo) <= 1:
-        for job in todo:
-            progress(execute(job, str(project), data_rel, cell_timeout))
-    else:
-        # long-lived workers, each with one warm kernel; spawned, not forked, so no worker
-        # inherits the parent's threads or its copy of the published tables
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
-                                 initargs=(str(project), cell_timeout),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(execute, job, str(project), data_rel) for job in todo]
-            for fut in as_completed(futures):
-                progress(fut.result())
+        bar.set_postfix(failed=sum(r["status"] == "failed" for r in results), skipped=skipped)
     bar.close()
 
-    # per area: Excel workbook; per year: manifest and index
-    areas_table = store.read_areas()
-    names = areas_table.set_index("area_id")["name"].to_dict()
-    names.update({a: p["name"] for a, p in the_plan.params.items()})
-    synthetic = bool(areas_table["synthetic"].any())
-    index_path = None
-    by_year: dict[int, list[dict]] = {}
-    for area, params in the_plan.params.items():
-        by_year.setdefault(params["year"], [])
-        table = tables[thresholds(params)]
-        export.area_workbook(table, area, params["name"],
-                             output_root / str(params["year"]) / area / f"{area}_indicators.xlsx",
-                             synthetic, params["language"])
-    for r in results:
-        year = r.get("year") or (max(by_year) if by_year else None)
-        if year is not None:
-            by_year.setdefault(year, []).append(r)
-    for year, entries in by_year.items():
-        year_dir = output_root / str(year)
-        year_dir.mkdir(parents=True, exist_ok=True)
-        entries = sorted(entries, key=lambda e: e["job"])
-        export.write_manifest(year_dir / "manifest.json", entries)
-        areas_in_year = sorted({e["area_id"] for e in entries if e["area_id"] in the_plan.params})
-        # each area's availability counted on the table its own threshold produced
-        matrix = pd.concat([status.summary(tables[thresholds(the_plan.params[a])], year, [a])
-                            for a in areas_in_year]
-                           or [pd.DataFrame(columns=["area_id"]).set_index("area_id")])
-        index_path = write_text(year_dir / "index.html",
-                                export.index_page(year, entries, names, matrix, synthetic))
-    return results, index_path
+    synthetic = store.is_synthetic()
+    _write_workbooks(store, the_plan, output_root, synthetic)
+    return results, _write_indexes(store, the_plan, output_root, results, synthetic)
 
 
 def summary(results: list[dict]) -> str:
