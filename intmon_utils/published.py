@@ -51,10 +51,22 @@ def _paths(store: ObservationStore, min_count: int, min_cases: int):
 def build(store: ObservationStore, min_count: int, min_cases: int = 30
           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Protect the observations, audit them, compute every indicator (register-based and
-    survey-based); cache both tables."""
+    survey-based); cache both tables. Returns new frames the caller may change."""
     obs_path, ind_path = _paths(store, min_count, min_cases)
     if obs_path.exists() and ind_path.exists():
         return pd.read_parquet(obs_path), pd.read_parquet(ind_path)
+    return _compute(store, min_count, min_cases, obs_path, ind_path)
+
+
+def ensure(store: ObservationStore, min_count: int, min_cases: int = 30) -> tuple[Path, Path]:
+    """The paths of the cached tables, computing them first if needed (without reading)."""
+    obs_path, ind_path = _paths(store, min_count, min_cases)
+    if not (obs_path.exists() and ind_path.exists()):
+        _compute(store, min_count, min_cases, obs_path, ind_path)
+    return obs_path, ind_path
+
+
+def _compute(store, min_count, min_cases, obs_path, ind_path):
     areas = store.read_areas()
     protected = protect(store.read_observations(), areas, min_count)
     problems = violations(protected, areas, min_count)
@@ -105,7 +117,8 @@ class Published:
 
 
 @lru_cache(maxsize=2)
-def _load(obs_path: Path, ind_path: Path, areas_path: Path, key: str) -> Published:
+def _load(obs_path: Path, ind_path: Path, areas_path: Path) -> Published:
+    """(The paths name the data and code state: a change to either gives new paths.)"""
     return Published.of(pd.read_parquet(obs_path), pd.read_parquet(ind_path),
                         pd.read_parquet(areas_path))
 
@@ -114,10 +127,18 @@ def load(store: ObservationStore, min_count: int, min_cases: int = 30) -> Publis
     """The published tables, built if needed and kept in memory by this process: a warm
     kernel running one report after another reads them once (the key changes with any
     change to the data or the code)."""
-    obs_path, ind_path = _paths(store, min_count, min_cases)
-    if not (obs_path.exists() and ind_path.exists()):
-        build(store, min_count, min_cases)
-    return _load(obs_path, ind_path, store.areas_path, cache_key(store))
+    return _load(*ensure(store, min_count, min_cases), store.areas_path)
+
+
+@lru_cache(maxsize=2)
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_parquet(path)
+
+
+def indicators(store: ObservationStore, min_count: int, min_cases: int = 30) -> pd.DataFrame:
+    """The published indicator table alone, kept in memory by this process (do not change
+    it; :func:`build` returns copies)."""
+    return _read(ensure(store, min_count, min_cases)[1])
 
 
 def indicator_table(store: ObservationStore, min_count: int, min_cases: int = 30) -> pd.DataFrame:

@@ -225,7 +225,7 @@ def _write_workbooks(store: ObservationStore, the_plan: Plan, output_root: Path,
         if path.exists() and stamp.exists() and stamp.read_text() == digest:
             continue
         stamp.unlink(missing_ok=True)
-        table = published.load(store, *thresholds(params)).indicators
+        table = published.indicators(store, *thresholds(params))
         export.area_workbook(table, area, params["name"], path, synthetic, params["language"])
         write_text(stamp, digest)
 
@@ -250,7 +250,7 @@ def _write_indexes(store: ObservationStore, the_plan: Plan, output_root: Path,
         by_threshold: dict[tuple, list[str]] = {}
         for area in sorted({e["area_id"] for e in entries if e["area_id"] in the_plan.params}):
             by_threshold.setdefault(thresholds(the_plan.params[area]), []).append(area)
-        matrix = pd.concat([status.summary(published.load(store, *k).indicators, year, ids)
+        matrix = pd.concat([status.summary(published.indicators(store, *k), year, ids)
                             for k, ids in by_threshold.items()]
                            or [pd.DataFrame(columns=["area_id"]).set_index("area_id")])
         index_path = write_text(year_dir / "index.html",
@@ -277,7 +277,7 @@ def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
     store.require()
     the_plan = plan(project, parameter_dir, store, output_root, areas, topics)
     for k in {thresholds(p) for p in the_plan.params.values()}:
-        published.load(store, *k)      # once per threshold, before any notebook starts
+        published.ensure(store, *k)    # once per threshold, before any notebook starts
     data_rel = _in_project(data_dir, project)
     for stale in output_root.rglob(".*.tmp*"):   # left by a run that was killed
         stale.unlink(missing_ok=True)
