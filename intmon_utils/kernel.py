@@ -146,9 +146,13 @@ class WarmKernel:
             nb = pm.execute_notebook(str(source), str(target), parameters=parameters,
                                      engine_name=ENGINE, km=self.km, kernel_name="python3",
                                      progress_bar=False, log_output=False, report_mode=True,
+                                     request_save_on_cell_execute=False,
                                      execution_timeout=self.cell_timeout)
-        except BaseException:
+        except Exception:
             self.restart()          # the state after a failure is unknown
+            raise
+        except BaseException:       # interrupted: no new kernel
+            self.shutdown()
             raise
         if self.rss_mib() > self.max_rss_mib:
             self.restart()

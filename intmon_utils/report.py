@@ -282,11 +282,16 @@ class Report:
     def _fmt(self, ind, value, status, **kw) -> str:
         return format_value(value, status, ind.unit, self.lang, **kw)
 
-    def _row(self, ind_id, group, year=None, area=None, sex="total"):
+    @cached_property
+    def _cells(self) -> dict:
+        """(indicator, area, year, group, sex) -> (value, status), for cell-by-cell lookups."""
         t = self.table
-        r = t[(t["indicator_id"] == ind_id) & (t["area_id"] == (area or self.area_id))
-              & (t["year"] == (year or self.year)) & (t["group"] == group) & (t["sex"] == sex)]
-        return (r["value"].iloc[0], r["status"].iloc[0]) if len(r) else (np.nan, "missing_input")
+        keys = zip(t["indicator_id"], t["area_id"], t["year"].astype(int), t["group"], t["sex"])
+        return dict(zip(keys, zip(t["value"], t["status"])))
+
+    def _row(self, ind_id, group, year=None, area=None, sex="total"):
+        return self._cells.get((ind_id, area or self.area_id, int(year or self.year), group, sex),
+                               (np.nan, "missing_input"))
 
     def _inputs(self, detail: str) -> str:
         """``unemployed:15-24+population:total`` -> readable labels of the inputs."""
@@ -441,7 +446,9 @@ class Report:
             ax.legend(fontsize=7)
         for ax in list(axes.flat)[len(inds):]:
             ax.axis("off")
-        fig.tight_layout()
+        # fixed spacing for titles of up to three lines (tight_layout would measure every
+        # text once more; the outer margins are trimmed when the figure is saved)
+        fig.subplots_adjust(hspace=0.55, wspace=0.3)
         img, files = self._figure(fig, "time_series", self.t("time_series"))
         data = self.mine[self.mine["indicator_id"].isin([i.id for i in inds])]
         return Section(self.t("time_series"), img, data, files)

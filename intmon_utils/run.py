@@ -4,6 +4,11 @@ Parameters are loaded and validated here and handed to papermill from Python (ne
 ``-p``), so area ids stay text. One failing job never stops the others: its error goes into
 the manifest and the summary, and the run exits non-zero after all jobs finished. A broken
 parameter file is such a failure too.
+
+Workers live for the whole run and execute their notebooks in one warm kernel each
+(``kernel.WarmKernel``), reset between notebooks; reports whose inputs are unchanged are
+skipped. ``docs/distributed.md`` explains the design and the Dask cluster mode
+(``cluster.py``).
 """
 
 from __future__ import annotations
@@ -142,10 +147,10 @@ def warm_kernel(project: str | Path, cell_timeout: int | None = None) -> WarmKer
     return kernel
 
 
-def _result(job: Job, status: str, duration: float = 0.0, error: str | None = None) -> dict:
+def _result(job: Job, status: str, error: str | None = None) -> dict:
     return {"job": job.name, "area_id": job.area_id, "topic": job.topic, "year": job.year,
             "input_hash": job.input_hash, "status": status, "error": error,
-            "outputs": [f"{job.topic}.ipynb", f"{job.topic}.html"], "duration": duration}
+            "outputs": [f"{job.topic}.ipynb", f"{job.topic}.html"], "duration": 0.0}
 
 
 def execute(job: Job, project: str, data_dir: str, cell_timeout: int | None = None) -> dict:

@@ -123,3 +123,17 @@ def test_cell_timeout_fails_the_notebook_and_frees_the_kernel(kernel_project):
     kernel.execute_notebook(_notebook(project / "quick.ipynb", "x = 1"), out, {"result_file": ""})
     # parameters, injected parameters, code: numbered from 1 as in a fresh kernel
     assert [c.execution_count for c in nbformat.read(out, 4).cells] == [1, 2, 3]
+
+
+def test_kernel_restarts_when_it_outgrows_its_memory_limit(kernel_project):
+    project, kernel, _, observer = kernel_project
+    assert 30 < kernel.rss_mib() < 1024      # the kernel's own memory is measured
+    starts = kernel.starts
+    kernel.max_rss_mib = 1
+    try:
+        kernel.execute_notebook(observer, project / "out_observer.ipynb",
+                                {"result_file": str(project / "memory.json")})
+    finally:
+        kernel.max_rss_mib = 1024
+    assert kernel.starts == starts + 1
+
