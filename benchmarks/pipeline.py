@@ -68,7 +68,7 @@ def main() -> None:
             result = run.execute(job, str(project), str(store.root))
             assert result["status"] == "ok", result
         per_report = (time.perf_counter() - start) / max(len(jobs), 1)
-        rows.append((f"notebook report (papermill + HTML), mean of {len(jobs)}", per_report,
+        rows.append((f"notebook report (warm kernel: papermill + HTML), mean of {len(jobs)}", per_report,
                      peak_mib()))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -57,7 +57,7 @@ def cmd_run(args) -> int:
 
 def cmd_values(args) -> int:
     from .parameters import discover, load_defaults, load_parameters, thresholds
-    from .published import indicator_table
+    from .published import indicators
     from .store import ObservationStore, is_valid_area_id
     from .formatting import format_value
     from .catalogue import load_catalogue
@@ -70,7 +70,7 @@ def cmd_values(args) -> int:
     files = [p for p in discover(parameter_dir) if p.stem == args.area]
     min_count, min_cases = thresholds(load_parameters(files[0]) if files else
                                       load_defaults(parameter_dir))
-    table = indicator_table(store, args.min_count or min_count, min_cases)
+    table = indicators(store, args.min_count or min_count, min_cases)
     t = table[(table["area_id"] == args.area) & (table["year"] == args.year)]
     if args.indicator:
         load_catalogue().get(args.indicator)  # clear error for an unknown id

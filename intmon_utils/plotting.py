@@ -9,13 +9,13 @@ import base64
 import io
 from pathlib import Path
 
-from .fileio import write_bytes
-
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
+
+from .fileio import write_bytes  # noqa: E402
 
 GROUP_COLORS = {
     "total": "#4D4D4D",
@@ -46,7 +46,8 @@ def honest_ylim(ax, min_span_share: float = 0.1) -> None:
         ax.set_ylim(mid - span / 2, mid + span / 2)
 
 
-def publish(fig, stem: Path, alt: str, formats: tuple[str, ...] = ("png",)) -> tuple[str, list[Path]]:
+def publish(fig, stem: Path, alt: str, formats: tuple[str, ...] = ("png",)
+            ) -> tuple[str, list[Path]]:
     """Write the figure as ``stem.png`` (and SVG etc. if asked) and return an ``<img>`` tag
     embedding the same PNG, with the paths written. The figure is rendered once per format
     and then closed; files are written atomically."""
@@ -58,7 +59,8 @@ def publish(fig, stem: Path, alt: str, formats: tuple[str, ...] = ("png",)) -> t
                     metadata={"Date": None} if ext == "svg" else None)
         if ext == "png":
             png = buf.getvalue()
-        files.append(write_bytes(stem.parent / f"{stem.name}.{ext}", buf.getvalue()))  # ids contain dots
+        # not stem.with_suffix: area and indicator ids contain dots
+        files.append(write_bytes(stem.parent / f"{stem.name}.{ext}", buf.getvalue()))
     plt.close(fig)
     data = base64.b64encode(png).decode("ascii")
     return f'<img alt="{alt}" src="data:image/png;base64,{data}" style="max-width:100%">', files

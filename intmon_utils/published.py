@@ -140,6 +140,3 @@ def indicators(store: ObservationStore, min_count: int, min_cases: int = 30) -> 
     it; :func:`build` returns copies)."""
     return _read(ensure(store, min_count, min_cases)[1])
 
-
-def indicator_table(store: ObservationStore, min_count: int, min_cases: int = 30) -> pd.DataFrame:
-    return build(store, min_count, min_cases)[1]
