@@ -39,6 +39,9 @@ def take_baseline() -> None:
         warnings=list(warnings.filters), modules=set(sys.modules),
         rc=dict(matplotlib.rcParams), locale=locale.setlocale(locale.LC_ALL),
         log_level=root.level, log_handlers=list(root.handlers))
+    # what is imported now lives as long as the kernel: keep it out of every later garbage
+    # collection (IPython's reset collects after each notebook)
+    gc.freeze()
 
 
 def _project_modules(cwd: str) -> list[str]:
@@ -75,4 +78,4 @@ def restore_baseline() -> None:
     root = logging.getLogger()
     root.setLevel(b["log_level"])
     root.handlers[:] = b["log_handlers"]
-    gc.collect()
+    gc.freeze()   # survivors of the reset's collection (caches) are long-lived too

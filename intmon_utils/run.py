@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import multiprocessing.util
+import os
 import threading
 import time
 import traceback
@@ -196,11 +197,25 @@ def execute(job: Job, project: str, data_dir: str, cell_timeout: int | None = No
     return result
 
 
-def _worker_init(project: str, cell_timeout: int | None) -> None:
-    """Start the worker's kernel while the pool fills up, and import the exporter once."""
+def _worker_init(project: str, cell_timeout: int | None, parent: int) -> None:
+    """Start the worker's kernel while the pool fills up, and import the exporter once.
+
+    A worker whose run was killed (``kill -9`` of ``intmon run`` alone) would wait for work
+    forever: it watches its parent and, once that is gone, stops its kernel and exits."""
     import nbconvert  # noqa: F401
 
-    warm_kernel(project, cell_timeout).start()
+    kernel = warm_kernel(project, cell_timeout)
+
+    def watch_parent():
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        try:
+            kernel.shutdown()
+        finally:
+            os._exit(1)
+
+    threading.Thread(target=watch_parent, daemon=True, name="intmon-parent-watch").start()
+    kernel.start()
 
 
 def _run_local(todo: list[Job], project: Path, data_rel: str, jobs: int,
@@ -212,7 +227,7 @@ def _run_local(todo: list[Job], project: Path, data_rel: str, jobs: int,
     # long-lived workers, each with one warm kernel; spawned, not forked, so no worker
     # inherits the parent's threads or its copy of the published tables
     with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
-                             initargs=(str(project), cell_timeout),
+                             initargs=(str(project), cell_timeout, os.getpid()),
                              mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(execute, job, str(project), data_rel) for job in todo]
         for fut in as_completed(futures):

@@ -72,3 +72,22 @@ def test_changed_parameters_of_one_area_rerun_only_its_reports(demo_store, tmp_p
     manifest = json.loads((project / "outputs/2024/manifest.json").read_text())["jobs"]
     assert {j["area_id"] for j in manifest if j["status"] == "ok"} == {"99202"}
     assert "Integration monitoring" in (project / "outputs/2024/99202/labor.html").read_text()
+
+
+def test_workers_of_a_killed_run_exit_with_their_kernels(demo_store, tmp_path):
+    """``kill -9`` of the main process alone: its workers and their kernels must not linger."""
+    import psutil
+
+    project = make_project(tmp_path, ["99201"])
+    run = subprocess.Popen(_command(project, demo_store.root), stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    main = psutil.Process(run.pid)
+    while len([p for p in main.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]) < 2:
+        assert time.monotonic() < deadline, "the workers' kernels did not start"
+        time.sleep(0.1)
+    family = main.children(recursive=True)
+    run.kill()
+    run.wait()
+    gone, alive = psutil.wait_procs(family, timeout=30)
+    assert not alive, [" ".join(p.cmdline())[:80] for p in alive]
