@@ -33,7 +33,7 @@ from pathlib import Path
 from . import export
 from .errors import IntmonError
 from .fileio import write_bytes, write_text
-from .run import Job, _result, execute, stamp_path
+from .run import Job, execute, manifest_entry, stamp_path
 
 
 def report_files(project: Path, job: Job) -> dict[str, bytes]:
@@ -51,7 +51,7 @@ def remote_execute(job: Job, worker_project: str, data_dir: str,
     """Runs on a worker: make the report and return it with its files."""
     project = Path(worker_project)
     if not (project / job.notebook).is_file():
-        return _result(job, "failed", error=(
+        return manifest_entry(job, "failed", error=(
             f"worker {socket.gethostname()} cannot see {project / job.notebook} -> install the "
             f"project at {project} on every worker, or pass --worker-project with its path there"))
     result = execute(job, str(project), data_dir, cell_timeout)
@@ -94,6 +94,6 @@ def run_on_cluster(address: str, todo: list[Job], project: Path, data_dir: str,
             try:
                 result = future.result()
             except Exception as exc:   # the worker died or the task could not run
-                yield _result(job, "failed", error=f"{type(exc).__name__}: {exc}")
+                yield manifest_entry(job, "failed", error=f"{type(exc).__name__}: {exc}")
                 continue
             yield receive(project, job, result)

@@ -148,7 +148,8 @@ def warm_kernel(project: str | Path, cell_timeout: int | None = None) -> WarmKer
     return kernel
 
 
-def _result(job: Job, status: str, error: str | None = None) -> dict:
+def manifest_entry(job: Job, status: str, error: str | None = None) -> dict:
+    """A job's line in ``manifest.json`` (``execute`` fills in the duration and outputs)."""
     return {"job": job.name, "area_id": job.area_id, "topic": job.topic, "year": job.year,
             "input_hash": job.input_hash, "status": status, "error": error,
             "outputs": [f"{job.topic}.ipynb", f"{job.topic}.html"], "duration": 0.0}
@@ -161,7 +162,7 @@ def execute(job: Job, project: str, data_dir: str, cell_timeout: int | None = No
     project_path = Path(project)
     out_dir = project_path / job.output_dir
     out_nb = out_dir / f"{job.topic}.ipynb"
-    result = _result(job, "ok")
+    result = manifest_entry(job, "ok")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         stamp_path(project_path, job).unlink(missing_ok=True)      # outdated until complete
@@ -304,7 +305,7 @@ def run(project: Path, data_dir: Path, parameter_dir: Path, output_root: Path,
     results = list(the_plan.failures)
     todo = [job for job in the_plan.jobs if force or not is_current(project, job)]
     pending = set(todo)
-    results += [_result(job, "skipped") for job in the_plan.jobs if job not in pending]
+    results += [manifest_entry(job, "skipped") for job in the_plan.jobs if job not in pending]
     skipped = len(the_plan.jobs) - len(todo)
     bar = tqdm(total=len(the_plan.jobs), initial=skipped, disable=quiet, unit="report",
                desc="intmon run", dynamic_ncols=True)
