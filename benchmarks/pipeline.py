@@ -38,38 +38,54 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=6)
     args = parser.parse_args()
 
-    from intmon_utils import demo, disclosure, indicators, run
+    from intmon_utils import disclosure, indicators, runner, synthetic
     from intmon_utils.store import ObservationStore
 
     rows = []
     tmp = Path(tempfile.mkdtemp(prefix="intmon-bench-"))
     try:
-        observations, areas, _ = timed("demo generation (1 Land, 11 years)", demo.generate, rows)
+        observations, areas, _ = timed(
+            "demo generation (1 Land, 11 years)", synthetic.generate, rows
+        )
         store = ObservationStore(tmp / "data")
         store.write_areas(areas)
-        timed("validate + write Parquet", lambda: store.write_observations(observations, "demo"), rows)
-        protected = timed("disclosure control (protect)",
-                          lambda: disclosure.protect(observations, areas, 3), rows)
+        timed(
+            "validate + write Parquet", lambda: store.write_observations(observations, "demo"), rows
+        )
+        protected = timed(
+            "disclosure control (protect)", lambda: disclosure.protect(observations, areas, 3), rows
+        )
         timed("disclosure audit", lambda: disclosure.violations(protected, areas, 3), rows)
-        table = timed("indicator engine (all indicators)",
-                      lambda: indicators.compute_indicators(protected), rows)
+        table = timed(
+            "indicator engine (all indicators)",
+            lambda: indicators.compute_indicators(protected),
+            rows,
+        )
 
         project = tmp / "project"
         shutil.copytree(PROJECT / "notebooks", project / "notebooks")
         shutil.copytree(PROJECT / "parameters", project / "parameters")
-        plan = run.plan(project, project / "parameters", store, project / "outputs")
+        plan = runner.plan(project, project / "parameters", store, project / "outputs")
         jobs = plan.jobs[: args.reports]
         from intmon_utils import published
 
-        timed("published tables (protect + audit + engine, cached)",
-              lambda: published.build(store, 3), rows)
+        timed(
+            "published tables (protect + audit + engine, cached)",
+            lambda: published.build(store, 3),
+            rows,
+        )
         start = time.perf_counter()
         for job in jobs:
-            result = run.execute(job, str(project), str(store.root))
+            result = runner.execute(job, str(project), str(store.root))
             assert result["status"] == "ok", result
         per_report = (time.perf_counter() - start) / max(len(jobs), 1)
-        rows.append((f"notebook report (warm kernel: papermill + HTML), mean of {len(jobs)}", per_report,
-                     peak_mib()))
+        rows.append(
+            (
+                f"notebook report (warm kernel: papermill + HTML), mean of {len(jobs)}",
+                per_report,
+                peak_mib(),
+            )
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -1,4 +1,4 @@
-"""Benchmark of the register microdata importer (intmon_utils.sources.register), with peak memory.
+"""Benchmark of the register method (intmon_utils.migration) and its importer, with peak memory.
 
     python benchmarks/register.py [--persons N] [--repeat R] [--no-files]
 
@@ -52,49 +52,80 @@ def main() -> None:
     parser.add_argument("--no-files", action="store_true", help="skip the file import stages")
     args = parser.parse_args()
 
-    from intmon_utils.sources import register as reg
+    from intmon_utils import migration as reg
+    from intmon_utils.sources.register import import_register
     from intmon_utils.store import ObservationStore
+    from intmon_utils.synthetic import generate_register
 
     rows: list[tuple[str, float, float]] = []
     n, r = args.persons, args.repeat
     rows.append(("python + imports", 0.0, peak_mib()))
-    raw = timed(f"generate synthetic register ({n:,} persons)",
-                lambda: reg.generate_register(n, seed=0, year=YEAR), rows)
-    persons = timed("validate (in memory)", partial(reg.validate_persons, raw, "bench", YEAR),
-                    rows, r)
+    raw = timed(
+        f"generate synthetic register ({n:,} persons)",
+        lambda: generate_register(n, seed=0, year=YEAR),
+        rows,
+    )
+    persons = timed(
+        "validate (in memory)", partial(reg.validate_persons, raw, "bench", YEAR), rows, r
+    )
     del raw
-    mb = timed("derive migration background (MigraPro)",
-               lambda: reg.derive_migration_background(persons), rows, r)
-    ih = timed("derive immigration history (Einwanderungsgeschichte)",
-               lambda: reg.derive_immigration_history(persons), rows, r)
-    obs, areas = timed("aggregate (given both definitions)", lambda: reg.aggregate(
-        persons, AGS, YEAR, migration_background=mb, immigration_history=ih), rows, r)
+    mb = timed(
+        "derive migration background (MigraPro)",
+        lambda: reg.derive_migration_background(persons),
+        rows,
+        r,
+    )
+    ih = timed(
+        "derive immigration history (Einwanderungsgeschichte)",
+        lambda: reg.derive_immigration_history(persons),
+        rows,
+        r,
+    )
+    obs, areas = timed(
+        "aggregate (given both definitions)",
+        lambda: reg.aggregate(persons, AGS, YEAR, migration_background=mb, immigration_history=ih),
+        rows,
+        r,
+    )
 
     def derive_and_aggregate():
-        return reg.aggregate(persons, AGS, YEAR,
-                             migration_background=reg.derive_migration_background(persons),
-                             immigration_history=reg.derive_immigration_history(persons))
+        return reg.aggregate(
+            persons,
+            AGS,
+            YEAR,
+            migration_background=reg.derive_migration_background(persons),
+            immigration_history=reg.derive_immigration_history(persons),
+        )
 
     timed("TOTAL: derive both + aggregate", derive_and_aggregate, rows, r)
 
     if not args.no_files:
         tmp = Path(tempfile.mkdtemp(prefix="intmon-register-bench-"))
         try:
-            source = reg.generate_register(n, seed=0, year=YEAR)
+            source = generate_register(n, seed=0, year=YEAR)
             source.to_parquet(tmp / "extract.parquet")
             source.to_csv(tmp / "extract.csv", sep=";", index=False)
             del source
             store = ObservationStore(tmp / "data")
-            timed("import_register from Parquet (read .. write)", lambda: reg.import_register(
-                [tmp / "extract.parquet"], store, area=AGS, year=YEAR), rows)
-            timed("import_register from CSV (read .. write)", lambda: reg.import_register(
-                [tmp / "extract.csv"], ObservationStore(tmp / "data_csv"), area=AGS, year=YEAR),
-                rows)
+            timed(
+                "import_register from Parquet (read .. write)",
+                lambda: import_register([tmp / "extract.parquet"], store, area=AGS, year=YEAR),
+                rows,
+            )
+            timed(
+                "import_register from CSV (read .. write)",
+                lambda: import_register(
+                    [tmp / "extract.csv"], ObservationStore(tmp / "data_csv"), area=AGS, year=YEAR
+                ),
+                rows,
+            )
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"persons: {len(persons):,}; sub-districts: {len(areas)}; observations: {len(obs):,}; "
-          f"in-memory stages: fastest of {r}")
+    print(
+        f"persons: {len(persons):,}; sub-districts: {len(areas)}; observations: {len(obs):,}; "
+        f"in-memory stages: fastest of {r}"
+    )
     print(f"{'stage':<56} {'seconds':>9} {'peak MiB':>9}")
     for label, seconds, mib in rows:
         print(f"{label:<56} {seconds:>9.2f} {mib:>9.0f}")

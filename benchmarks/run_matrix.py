@@ -2,7 +2,7 @@
 
     python benchmarks/run_matrix.py [--kreise 400] [--workers 2] [--naive 12] [--floor N]
 
-On a synthetic Germany-sized set (``demo.germany``: 400 Kreise, 10 years; cached under
+On a synthetic Germany-sized set (``synthetic.germany``: 400 Kreise, 10 years; cached under
 ``benchmarks/.cache/``) and the four topic notebooks (education, labour, housing,
 participation) it measures, in one invocation on the same machine:
 
@@ -76,20 +76,25 @@ class PeakMemory:
 
 # -- data and project ---------------------------------------------------------------------
 def germany_data(n_kreise: int, workers: int) -> Path:
-    from intmon_utils import demo, published
+    from intmon_utils import published, synthetic
     from intmon_utils.store import ObservationStore
 
     data = CACHE / f"germany-{n_kreise}" / "data"
     store = ObservationStore(data)
     if not store.exists():
         start = time.perf_counter()
-        obs, areas, survey = demo.germany(n_kreise, workers=workers)
+        obs, areas, survey = synthetic.germany(n_kreise, workers=workers)
         shutil.rmtree(data, ignore_errors=True)
         store.write_areas(areas)
-        store.write_observations(obs, demo.SOURCE_ID, origin="intmon synthetic Germany (benchmark)")
+        store.write_observations(
+            obs, synthetic.SOURCE_ID, origin="intmon synthetic Germany (benchmark)"
+        )
         store.write_survey(survey, "synthetic_demo_survey", origin="intmon demo survey")
-        print(f"generated {len(obs):,} observations for {len(areas):,} areas in "
-              f"{time.perf_counter() - start:.0f} s", flush=True)
+        print(
+            f"generated {len(obs):,} observations for {len(areas):,} areas in "
+            f"{time.perf_counter() - start:.0f} s",
+            flush=True,
+        )
     start = time.perf_counter()
     published.build(store, 3)
     print(f"published tables ready in {time.perf_counter() - start:.1f} s", flush=True)
@@ -102,18 +107,24 @@ def make_project(root: Path, data: Path, n_kreise: int) -> tuple[Path, list[str]
     areas = ObservationStore(data).read_areas()
     kreise = areas[areas["level"] == "district"].sort_values("area_id").head(n_kreise)
     project = root / "project"
-    shutil.copytree(PROJECT / "notebooks", project / "notebooks",
-                    ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"))
+    shutil.copytree(
+        PROJECT / "notebooks",
+        project / "notebooks",
+        ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"),
+    )
     params = project / "parameters"
     params.mkdir(parents=True)
     shutil.copy(PROJECT / "parameters" / "defaults.yml", params)
-    for land, group in kreise.groupby("parent_id"):
+    for _, group in kreise.groupby("parent_id"):
         ids = group["area_id"].tolist()
         for area, name in zip(ids, group["name"]):
             peers = [p for p in ids if p != area][:3]
-            (params / f"{area}.yml").write_text(yaml.safe_dump(
-                {"area_id": area, "name": name, "peers": peers, "topics": TOPICS},
-                allow_unicode=True))
+            (params / f"{area}.yml").write_text(
+                yaml.safe_dump(
+                    {"area_id": area, "name": name, "peers": peers, "topics": TOPICS},
+                    allow_unicode=True,
+                )
+            )
     (project / "data").symlink_to(data)
     return project, kreise["area_id"].tolist()
 
@@ -134,15 +145,35 @@ def naive(project: Path, jobs: list) -> tuple[float, float]:
         out = project / job.output_dir
         out.mkdir(parents=True, exist_ok=True)
         params = out / f"{job.topic}.params.yml"
-        params.write_text(yaml.safe_dump(
-            {"area_id": job.area_id, "topic": job.topic, "parameter_file": job.parameter_file,
-             "data_dir": "data", "output_dir": job.output_dir, "project_dir": "."}))
+        params.write_text(
+            yaml.safe_dump(
+                {
+                    "area_id": job.area_id,
+                    "topic": job.topic,
+                    "parameter_file": job.parameter_file,
+                    "data_dir": "data",
+                    "output_dir": job.output_dir,
+                    "project_dir": ".",
+                }
+            )
+        )
         nb = out / f"{job.topic}.ipynb"
-        for cmd in ([str(BIN / "papermill"), job.notebook, str(nb), "-f", str(params),
-                     "--no-progress-bar", "--cwd", str(project)],
-                    [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)]):
-            proc = subprocess.Popen(cmd, cwd=project, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE)
+        for cmd in (
+            [
+                str(BIN / "papermill"),
+                job.notebook,
+                str(nb),
+                "-f",
+                str(params),
+                "--no-progress-bar",
+                "--cwd",
+                str(project),
+            ],
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)],
+        ):
+            proc = subprocess.Popen(
+                cmd, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
             with PeakMemory(proc.pid) as mem:
                 _, err = proc.communicate()
             peak = max(peak, mem.root_mib + mem.worker_mib)
@@ -153,8 +184,18 @@ def naive(project: Path, jobs: list) -> tuple[float, float]:
 
 # -- (b) intmon run -------------------------------------------------------------------------
 def intmon_run(project: Path, workers: int, *extra: str) -> tuple[float, float, str]:
-    cmd = [str(BIN / "intmon"), "--project", str(project), "run", "--topic", *TOPICS,
-           "--jobs", str(workers), "--quiet", *extra]
+    cmd = [
+        str(BIN / "intmon"),
+        "--project",
+        str(project),
+        "run",
+        "--topic",
+        *TOPICS,
+        "--jobs",
+        str(workers),
+        "--quiet",
+        *extra,
+    ]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with PeakMemory(proc.pid) as mem:
@@ -179,15 +220,23 @@ def _floor_init(project: str) -> None:
     os.chdir(project)
     for topic in TOPICS:
         nb = nbformat.read(Path(project) / "notebooks" / f"{topic}.ipynb", 4)
-        _CELLS[topic] = [c.source for c in nb.cells if c.cell_type == "code"
-                         and "parameters" not in c.metadata.get("tags", [])]
+        _CELLS[topic] = [
+            c.source
+            for c in nb.cells
+            if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+        ]
 
 
 def floor_report(job) -> None:
     """The notebook's cells as plain Python; every displayed section rendered to HTML."""
-    ns = {"area_id": job.area_id, "topic": job.topic, "parameter_file": job.parameter_file,
-          "data_dir": "data", "output_dir": job.output_dir.replace("outputs", "floor", 1),
-          "project_dir": "."}
+    ns = {
+        "area_id": job.area_id,
+        "topic": job.topic,
+        "parameter_file": job.parameter_file,
+        "data_dir": "data",
+        "output_dir": job.output_dir.replace("outputs", "floor", 1),
+        "project_dir": ".",
+    }
     html = []
     for source in _CELLS[job.topic]:
         tree = ast.parse(source)
@@ -205,8 +254,15 @@ def floor_report(job) -> None:
 def floor(project: Path, jobs: list, workers: int) -> tuple[float, float]:
     import os
 
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_floor_init,
-                             initargs=(str(project),)) as pool, PeakMemory(os.getpid()) as mem:
+    with (
+        ProcessPoolExecutor(
+            workers,
+            mp_context=get_context("spawn"),
+            initializer=_floor_init,
+            initargs=(str(project),),
+        ) as pool,
+        PeakMemory(os.getpid()) as mem,
+    ):
         start = time.perf_counter()
         list(pool.map(floor_report, jobs, chunksize=1))
         wall = time.perf_counter() - start
@@ -218,23 +274,33 @@ def main() -> None:
     parser.add_argument("--kreise", type=int, default=400)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--naive", type=int, default=12, help="reports in the naive sample")
-    parser.add_argument("--floor", type=int, default=0,
-                        help="reports in the floor sample (default: the full matrix)")
+    parser.add_argument(
+        "--floor",
+        type=int,
+        default=0,
+        help="reports in the floor sample (default: the full matrix)",
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(PROJECT))
-    from intmon_utils import run
+    from intmon_utils import runner
     from intmon_utils.store import ObservationStore
 
     data = germany_data(args.kreise, args.workers)
     tmp = Path(tempfile.mkdtemp(prefix="intmon-matrix-"))
     try:
         project, kreise = make_project(tmp, data, args.kreise)
-        the_plan = run.plan(project, project / "parameters", ObservationStore(data),
-                            project / "outputs", topics=TOPICS)
+        the_plan = runner.plan(
+            project,
+            project / "parameters",
+            ObservationStore(data),
+            project / "outputs",
+            topics=TOPICS,
+        )
         jobs = the_plan.jobs
-        print(f"matrix: {len(kreise)} Kreise x {len(TOPICS)} topics = {len(jobs)} reports",
-              flush=True)
+        print(
+            f"matrix: {len(kreise)} Kreise x {len(TOPICS)} topics = {len(jobs)} reports", flush=True
+        )
         rows = []
         sample = spread(jobs, args.naive)
         wall, mib = naive(project, sample)
@@ -262,8 +328,10 @@ def main() -> None:
     for label, n, wall, mib in rows:
         print(f"| {label} | {n:,} | {wall:.1f} | {n / wall:.2f} | {wall / n:.3f} | {mib:,.0f} |")
     per = {label.split(" ")[0]: wall / n for label, n, wall, _ in rows}
-    print(f"\nnaive ÷ intmon: {per['naive'] / per['intmon']:.1f}×   "
-          f"intmon ÷ floor: {per['intmon'] / per['floor']:.2f}×")
+    print(
+        f"\nnaive ÷ intmon: {per['naive'] / per['intmon']:.1f}×   "
+        f"intmon ÷ floor: {per['intmon'] / per['floor']:.2f}×"
+    )
     print(f"rerun, nothing changed: {rerun:.1f} s ({rerun_line})")
     print(f"rerun after changing one Kreis's parameters: {one:.1f} s ({one_line})")
 

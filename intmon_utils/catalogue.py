@@ -1,4 +1,6 @@
-"""The indicator catalogue: the single source of truth for every indicator (DESIGN §3).
+"""The indicator catalogue: the single source of truth for every indicator.
+
+How a new indicator plugs in: docs/architecture.md.
 
 ``catalogue.yml`` holds per indicator its definition, selectors for numerator and denominator,
 unit, direction, groups, source, rationale, caveats and references, each text in German and
@@ -15,22 +17,14 @@ from importlib import resources
 import yaml
 
 from .errors import CatalogueError
+from .texts import LANGUAGES
+from .topics import TOPICS
 from .vocabulary import load_vocabulary
 
-TOPICS = ("demography", "education", "labor", "housing", "participation")
-REPORT_TOPICS = TOPICS[1:]
 UNITS = {"percent": 100.0, "per_1000": 1000.0, "ratio": 1.0, "index": 100.0, "square_metres": 1.0}
 DIRECTIONS = ("higher_is_better", "lower_is_better", "neutral")
 SPATIAL_MEASURES = ("dissimilarity", "segregation", "isolation", "concentration")
 TEXT_FIELDS = ("name", "description", "source", "rationale", "caveats")
-LANGUAGES = ("de", "en")
-TOPIC_LABELS = {
-    "demography": {"de": "Bevölkerung und rechtliche Integration", "en": "Population and legal integration"},
-    "education": {"de": "Bildung", "en": "Education"},
-    "labor": {"de": "Arbeitsmarkt und Lebensunterhalt", "en": "Labour market and livelihood"},
-    "housing": {"de": "Wohnen und Sozialraum", "en": "Housing and social space"},
-    "participation": {"de": "Teilhabe und interkulturelle Öffnung", "en": "Participation and intercultural opening"},
-}
 
 
 @dataclass(frozen=True)
@@ -63,8 +57,8 @@ class Indicator:
     texts: dict
     references: tuple[dict, ...] = ()
     key_figure: bool = False
-    survey: dict | None = None    # {item, positive}: a weighted share from survey microdata
-    spatial: dict | None = None   # {measure, variable, group[, other]}: over the sub-areas
+    survey: dict | None = None  # {item, positive}: a weighted share from survey microdata
+    spatial: dict | None = None  # {measure, variable, group[, other]}: over the sub-areas
     extra: dict = field(default_factory=dict)
 
     @property
@@ -93,8 +87,10 @@ class Catalogue:
         for ind in self.indicators:
             if ind.id == indicator_id:
                 return ind
-        raise CatalogueError(f"unknown indicator '{indicator_id}'; see 'intmon catalogue' or "
-                             f"intmon_utils/catalogue.yml for the ids")
+        raise CatalogueError(
+            f"unknown indicator '{indicator_id}'; see 'intmon catalogue' or "
+            f"intmon_utils/catalogue.yml for the ids"
+        )
 
     def by_topic(self, topic: str) -> list[Indicator]:
         return [i for i in self.indicators if i.topic == topic]
@@ -106,8 +102,10 @@ def _selectors(raw, where: str) -> tuple[Selector, ...]:
     for item in items:
         unknown = set(item) - {"variable", "group", "sex", "age", "year_offset"}
         if unknown or "variable" not in item:
-            raise CatalogueError(f"{where}: a selector needs 'variable' and may have group, sex, "
-                                 f"age, year_offset; got {sorted(item)}")
+            raise CatalogueError(
+                f"{where}: a selector needs 'variable' and may have group, sex, "
+                f"age, year_offset; got {sorted(item)}"
+            )
         out.append(Selector(**item))
     return tuple(out)
 
@@ -140,25 +138,39 @@ def parse_catalogue(raw: dict, origin: str = "catalogue.yml") -> Catalogue:
         if not references:
             raise CatalogueError(f"{where}: give at least one reference")
         for ref in references:
-            if not ref.get("ref") or any(not (ref.get("note") or {}).get(lang) for lang in LANGUAGES):
+            if not ref.get("ref") or any(
+                not (ref.get("note") or {}).get(lang) for lang in LANGUAGES
+            ):
                 raise CatalogueError(f"{where}: each reference needs 'ref' and a note in de and en")
         survey, spatial = entry.get("survey"), entry.get("spatial")
         if spatial is not None:
-            if entry.get("numerator") or entry.get("denominator") or survey or \
-                    spatial.get("measure") not in SPATIAL_MEASURES or \
-                    spatial.get("variable") not in vocab.variables or \
-                    spatial.get("group") not in vocab.groups or \
-                    (spatial.get("other") is not None and spatial["other"] not in vocab.groups):
-                raise CatalogueError(f"{where}: a spatial indicator has spatial: {{measure: one of "
-                                     f"{SPATIAL_MEASURES}, variable, group[, other]}} and no "
-                                     f"numerator/denominator")
+            if (
+                entry.get("numerator")
+                or entry.get("denominator")
+                or survey
+                or spatial.get("measure") not in SPATIAL_MEASURES
+                or spatial.get("variable") not in vocab.variables
+                or spatial.get("group") not in vocab.groups
+                or (spatial.get("other") is not None and spatial["other"] not in vocab.groups)
+            ):
+                raise CatalogueError(
+                    f"{where}: a spatial indicator has spatial: {{measure: one of "
+                    f"{SPATIAL_MEASURES}, variable, group[, other]}} and no "
+                    f"numerator/denominator"
+                )
             num = den = ()
         elif survey is not None:
-            if entry.get("numerator") or entry.get("denominator") or \
-                    not isinstance(survey.get("item"), str) or \
-                    not isinstance(survey.get("positive"), list) or not survey["positive"]:
-                raise CatalogueError(f"{where}: a survey indicator has survey: {{item, positive: "
-                                     f"[codes]}} and no numerator/denominator")
+            if (
+                entry.get("numerator")
+                or entry.get("denominator")
+                or not isinstance(survey.get("item"), str)
+                or not isinstance(survey.get("positive"), list)
+                or not survey["positive"]
+            ):
+                raise CatalogueError(
+                    f"{where}: a survey indicator has survey: {{item, positive: "
+                    f"[codes]}} and no numerator/denominator"
+                )
             num = den = ()
         else:
             num = _selectors(entry.get("numerator"), f"{where} numerator")
@@ -175,15 +187,32 @@ def parse_catalogue(raw: dict, origin: str = "catalogue.yml") -> Catalogue:
             raise CatalogueError(f"{where}: unknown groups {sorted(unknown_groups)}")
         ref_group = entry.get("reference_group")
         if ref_group is not None and ref_group not in groups:
-            raise CatalogueError(f"{where}: reference_group '{ref_group}' must be one of its groups")
+            raise CatalogueError(
+                f"{where}: reference_group '{ref_group}' must be one of its groups"
+            )
         levels = tuple(entry.get("levels") or ())
         if not levels or set(levels) - set(vocab.area_levels):
-            raise CatalogueError(f"{where}: levels must be a non-empty list of {sorted(vocab.area_levels)}")
-        indicators.append(Indicator(
-            id=ind_id, topic=topic, unit=entry["unit"], direction=entry["direction"],
-            numerator=num, denominator=den, groups=groups, reference_group=ref_group,
-            levels=levels, texts=texts, references=references,
-            key_figure=bool(entry.get("key_figure", False)), survey=survey, spatial=spatial))
+            raise CatalogueError(
+                f"{where}: levels must be a non-empty list of {sorted(vocab.area_levels)}"
+            )
+        indicators.append(
+            Indicator(
+                id=ind_id,
+                topic=topic,
+                unit=entry["unit"],
+                direction=entry["direction"],
+                numerator=num,
+                denominator=den,
+                groups=groups,
+                reference_group=ref_group,
+                levels=levels,
+                texts=texts,
+                references=references,
+                key_figure=bool(entry.get("key_figure", False)),
+                survey=survey,
+                spatial=spatial,
+            )
+        )
     if not indicators:
         raise CatalogueError(f"{origin}: no indicators")
     return Catalogue(tuple(indicators))

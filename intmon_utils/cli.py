@@ -10,21 +10,25 @@ from pathlib import Path
 from .errors import IntmonError
 
 
-def _project(args) -> Path:
-    project = Path(args.project).resolve()
-    if not (project / "notebooks").is_dir():
-        raise IntmonError(f"{project} has no notebooks/ folder: run intmon from the project folder "
-                          f"(where notebooks/ and parameters/ are) or pass --project DIR")
-    return project
-
-
 def _resolve(project: Path, value: str) -> Path:
     p = Path(value)
     return p if p.is_absolute() else project / p
 
 
+def cmd_init(args) -> int:
+    from .workspace import init_workspace
+
+    written = init_workspace(args.folder, demo=args.demo, notebooks=args.notebooks)
+    print(f"workspace laid out in {Path(args.folder).resolve()} ({len(written)} files)")
+    print(
+        "next: cd there, then 'intmon run'"
+        + ("" if args.demo else " after importing data and writing parameters/<area_id>.yml")
+    )
+    return 0
+
+
 def cmd_demo_data(args) -> int:
-    from .demo import write_demo_data
+    from .synthetic import write_demo_data
 
     data = _resolve(Path(args.project).resolve(), args.data)
     write_demo_data(data, seed=args.seed)
@@ -33,22 +37,32 @@ def cmd_demo_data(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .demo import write_demo_data
-    from .run import run, summary
+    from .runner import run, summary
     from .store import ObservationStore
+    from .synthetic import write_demo_data
+    from .workspace import require_workspace
 
-    project = _project(args)
+    project = require_workspace(Path(args.project))
     data = _resolve(project, args.data)
     if not ObservationStore(data).exists():
         if args.data != "data":
             raise IntmonError(f"no observation data in {data}; import data there first")
         print(f"no data in {data}: generating the synthetic demo Land first", file=sys.stderr)
         write_demo_data(data)
-    results, index = run(project, data, _resolve(project, args.parameters),
-                         _resolve(project, args.outputs), areas=args.area, topics=args.topic,
-                         jobs=args.jobs, quiet=args.quiet, force=args.force,
-                         cell_timeout=args.cell_timeout or None, scheduler=args.scheduler,
-                         worker_project=args.worker_project)
+    results, index = run(
+        project,
+        data,
+        _resolve(project, args.parameters),
+        _resolve(project, args.outputs),
+        areas=args.area,
+        topics=args.topic,
+        jobs=args.jobs,
+        quiet=args.quiet,
+        force=args.force,
+        cell_timeout=args.cell_timeout or None,
+        scheduler=args.scheduler,
+        worker_project=args.worker_project,
+    )
     print(summary(results))
     if index:
         print(f"index: {index}")
@@ -56,11 +70,12 @@ def cmd_run(args) -> int:
 
 
 def cmd_values(args) -> int:
-    from .parameters import discover, load_defaults, load_parameters, thresholds
-    from .published import indicators
-    from .store import ObservationStore, is_valid_area_id
-    from .formatting import format_value
+    from .area_ids import is_valid_area_id
     from .catalogue import load_catalogue
+    from .config.parameters import discover, load_defaults, load_parameters
+    from .formatting import format_value
+    from .published import indicators
+    from .store import ObservationStore
 
     project = Path(args.project).resolve()
     if not is_valid_area_id(args.area):
@@ -68,22 +83,38 @@ def cmd_values(args) -> int:
     store = ObservationStore(_resolve(project, args.data))
     parameter_dir = _resolve(project, args.parameters)
     files = [p for p in discover(parameter_dir) if p.stem == args.area]
-    min_count, min_cases = thresholds(load_parameters(files[0]) if files else
-                                      load_defaults(parameter_dir))
+    settings = load_parameters(files[0]) if files else load_defaults(parameter_dir)
+    min_count, min_cases = settings.thresholds
     table = indicators(store, args.min_count or min_count, min_cases)
     t = table[(table["area_id"] == args.area) & (table["year"] == args.year)]
     if args.indicator:
         load_catalogue().get(args.indicator)  # clear error for an unknown id
         t = t[t["indicator_id"] == args.indicator]
     if t.empty:
-        raise IntmonError(f"no indicator values for area {args.area} in {args.year}; check the "
-                          f"area id and the year")
-    t = t.assign(shown=[format_value(v, s, u) for v, s, u in zip(t["value"], t["status"], t["unit"])])
+        raise IntmonError(
+            f"no indicator values for area {args.area} in {args.year}; check the "
+            f"area id and the year"
+        )
+    t = t.assign(
+        shown=[format_value(v, s, u) for v, s, u in zip(t["value"], t["status"], t["unit"])]
+    )
     if store.is_synthetic():
         t = t.assign(data_origin="synthetic demo data (intmon), not real")
         print("note: synthetic demo data, not real values", file=sys.stderr)
-    cols = ["indicator_id", "area_id", "year", "group", "sex", "value", "shown", "numerator",
-            "denominator", "unit", "status", "reason"] + (["data_origin"] if "data_origin" in t else [])
+    cols = [
+        "indicator_id",
+        "area_id",
+        "year",
+        "group",
+        "sex",
+        "value",
+        "shown",
+        "numerator",
+        "denominator",
+        "unit",
+        "status",
+        "reason",
+    ] + (["data_origin"] if "data_origin" in t else [])
     if args.format == "csv":
         t[cols].to_csv(sys.stdout, index=False)
     else:
@@ -92,7 +123,7 @@ def cmd_values(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .sources import IMPORTERS
+    from .sources import IMPORTERS, options_of
     from .store import ObservationStore
 
     if args.kind not in IMPORTERS:
@@ -100,15 +131,26 @@ def cmd_import(args) -> int:
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
         raise IntmonError(f"file not found: {', '.join(missing)}; nothing was imported")
+    options = {
+        k: v
+        for k, v in (("mapping", args.mapping), ("area", args.area), ("year", args.year))
+        if v is not None
+    }
+    accepted = options_of(IMPORTERS[args.kind])
+    unused = [f"--{k}" for k in options if k not in accepted]
+    if unused:
+        takes = ", ".join(f"--{k}" for k in accepted) or "no options"
+        raise IntmonError(
+            f"intmon import {args.kind} does not take {', '.join(unused)} "
+            f"(it takes {takes}); nothing was imported -> leave the option out"
+        )
     store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
-    options = {k: v for k, v in (("mapping", args.mapping), ("area", args.area),
-                                 ("year", args.year)) if v is not None}
     print(IMPORTERS[args.kind](args.files, store, **options))
     return 0
 
 
 def cmd_data_status(args) -> int:
-    from . import status
+    from . import availability
     from .published import build
     from .store import ObservationStore
 
@@ -121,15 +163,18 @@ def cmd_data_status(args) -> int:
             raise IntmonError(f"unknown area ids {unknown}; they are not in the area register")
         keep = set(args.area)
     else:
-        keep = set(areas.loc[areas["level"].isin(args.level), "area_id"]) if args.level else \
-            set(observations["area_id"])
+        keep = (
+            set(areas.loc[areas["level"].isin(args.level), "area_id"])
+            if args.level
+            else set(observations["area_id"])
+        )
     names = areas.set_index("area_id")["name"]
     if args.what == "variables":
-        m = status.variable_matrix(observations[observations["area_id"].isin(keep)])
+        m = availability.variable_matrix(observations[observations["area_id"].isin(keep)])
     elif args.what == "indicators":
-        m = status.indicator_matrix(table[table["area_id"].isin(keep)])
+        m = availability.indicator_matrix(table[table["area_id"].isin(keep)])
     else:
-        m = status.summary(table[table["area_id"].isin(keep)], args.year)
+        m = availability.summary(table[table["area_id"].isin(keep)], args.year)
     if m.empty:
         raise IntmonError("no data for this selection")
     m.insert(0, "name", names.reindex(m.index).to_numpy())
@@ -144,7 +189,7 @@ def cmd_data_status(args) -> int:
 
 def cmd_catalogue(args) -> int:
     from . import catalogue_doc
-    from .parameters import discover, load_defaults, load_parameters, thresholds
+    from .config.parameters import discover, load_defaults, load_parameters
     from .published import build
     from .store import ObservationStore
 
@@ -155,9 +200,9 @@ def cmd_catalogue(args) -> int:
         parameter_dir = _resolve(project, args.parameters)
         defaults = load_defaults(parameter_dir)
         params = [load_parameters(p, defaults) for p in discover(parameter_dir)]
-        table = build(store, *thresholds(defaults))[1]
+        table = build(store, *defaults.thresholds)[1]
         names = store.read_areas().set_index("area_id")["name"].to_dict()
-        available = catalogue_doc.availability(table, names, [p["area_id"] for p in params])
+        available = catalogue_doc.availability(table, names, [p.area_id for p in params], args.lang)
         synthetic = store.is_synthetic()
     target = _resolve(project, args.output or f"outputs/indikatorenkatalog.{args.format}")
     catalogue_doc.render(args.format, target, args.lang, available, synthetic)
@@ -166,8 +211,8 @@ def cmd_catalogue(args) -> int:
 
 
 def cmd_docs(args) -> int:
+    from .config.parameters import reference_table
     from .fileio import write_text
-    from .parameters import reference_table
 
     target = _resolve(Path(args.project).resolve(), "docs/parameters.md")
     write_text(target, reference_table())
@@ -177,10 +222,23 @@ def cmd_docs(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from .sources import IMPORTERS
+    from .topics import NOTEBOOK_TOPICS
 
     p = argparse.ArgumentParser(prog="intmon", description="Kommunales Integrationsmonitoring")
     p.add_argument("--project", default=".", help="project folder (default: current folder)")
     sub = p.add_subparsers(dest="command", required=True)
+
+    ini = sub.add_parser("init", help="lay out a workspace (parameters, commentary, .gitignore)")
+    ini.add_argument("folder", help="the workspace folder (new or empty)")
+    ini.add_argument(
+        "--demo", action="store_true", help="with the parameter files of the synthetic demo Land"
+    )
+    ini.add_argument(
+        "--notebooks",
+        action="store_true",
+        help="copy intmon's topic notebooks into notebooks/ to adapt them",
+    )
+    ini.set_defaults(func=cmd_init)
 
     d = sub.add_parser("demo-data", help="write the synthetic demo Land into the data folder")
     d.add_argument("--data", default="data")
@@ -189,24 +247,41 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="execute the report notebooks for every municipality and topic")
     r.add_argument("--area", nargs="+", help="only these area ids")
-    r.add_argument("--topic", nargs="+", choices=["overview", "education", "labor", "housing",
-                                                   "participation"], help="only these topics")
-    r.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
-                   help="parallel workers (default: number of cores, at most 4)")
+    r.add_argument("--topic", nargs="+", choices=NOTEBOOK_TOPICS, help="only these topics")
+    r.add_argument(
+        "--jobs",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="parallel workers (default: number of cores, at most 4)",
+    )
     r.add_argument("--data", default="data", help="data folder (default data/)")
     r.add_argument("--parameters", default="parameters", help="parameter folder")
     r.add_argument("--outputs", default="outputs", help="output folder")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
-    r.add_argument("--force", action="store_true",
-                   help="redo every report, also those whose inputs are unchanged")
-    r.add_argument("--cell-timeout", type=int, default=600, metavar="SECONDS",
-                   help="fail a notebook whose cell runs longer (default 600; 0: no limit)")
-    r.add_argument("--scheduler", metavar="ADDRESS",
-                   help="run the reports on this Dask cluster, e.g. tcp://10.0.0.5:8786 "
-                        "(see docs/distributed.md); --jobs is then ignored")
-    r.add_argument("--worker-project", metavar="PATH",
-                   help="with --scheduler: the project folder as the workers see it "
-                        "(default: the same path as here)")
+    r.add_argument(
+        "--force",
+        action="store_true",
+        help="redo every report, also those whose inputs are unchanged",
+    )
+    r.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="fail a notebook whose cell runs longer (default 600; 0: no limit)",
+    )
+    r.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the reports on this Dask cluster, e.g. tcp://10.0.0.5:8786 "
+        "(see docs/distributed.md); --jobs is then ignored",
+    )
+    r.add_argument(
+        "--worker-project",
+        metavar="PATH",
+        help="with --scheduler: the project folder as the workers see it "
+        "(default: the same path as here)",
+    )
     r.set_defaults(func=cmd_run)
 
     v = sub.add_parser("values", help="print computed indicator values (as the reports show them)")
@@ -220,8 +295,13 @@ def build_parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_values)
 
     i = sub.add_parser("import", help="load files into the observation store")
-    i.add_argument("kind", help="what the files are: " + ", ".join(
-        f"{k} ({v.__doc__.strip().splitlines()[0].rstrip('.')})" for k, v in IMPORTERS.items()))
+    i.add_argument(
+        "kind",
+        help="what the files are: "
+        + ", ".join(
+            f"{k} ({v.__doc__.strip().splitlines()[0].rstrip('.')})" for k, v in IMPORTERS.items()
+        ),
+    )
     i.add_argument("files", nargs="+")
     i.add_argument("--data", default="data")
     i.add_argument("--mapping", help="mapping file (YAML) for district tables")
@@ -231,13 +311,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     data = sub.add_parser("data", help="what the data store holds")
     data_sub = data.add_subparsers(dest="data_command", required=True)
-    st = data_sub.add_parser("status", help="which variables and indicators exist per area and year")
-    st.add_argument("what", nargs="?", choices=["summary", "variables", "indicators"],
-                    default="summary", help="summary: indicators per topic in one year (default); "
-                    "variables / indicators: the years available per area")
+    st = data_sub.add_parser(
+        "status", help="which variables and indicators exist per area and year"
+    )
+    st.add_argument(
+        "what",
+        nargs="?",
+        choices=["summary", "variables", "indicators"],
+        default="summary",
+        help="summary: indicators per topic in one year (default); "
+        "variables / indicators: the years available per area",
+    )
     st.add_argument("--area", nargs="+", help="only these area ids")
-    st.add_argument("--level", nargs="+", choices=["country", "state", "district",
-                                                    "municipality", "subdistrict"])
+    st.add_argument(
+        "--level",
+        nargs="+",
+        choices=["country", "state", "district", "municipality", "subdistrict"],
+    )
     st.add_argument("--year", type=int, help="year of the summary (default: the latest)")
     st.add_argument("--format", choices=["table", "csv"], default="table")
     st.add_argument("--min-count", type=int, default=3)

@@ -1,4 +1,6 @@
-"""Disclosure control on the observation cells, before any indicator is shown (DESIGN §1).
+"""Disclosure control on the observation cells, before any indicator is shown.
+
+Specification: docs/methods/disclosure-control.md; place in the data flow: docs/architecture.md.
 
 Rules (documented in the README and in every report's methods section):
 
@@ -27,17 +29,17 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
+from .statuses import SYMBOL_ONLY
 from .vocabulary import DIMENSIONS, load_vocabulary
 
 CELL_KEYS = ["area_id", "year", "variable", "group", "sex", "age"]
 SECRET = "secret"
 COUNT_UNITS = {"persons", "households", "marriages"}
-UNKNOWN_STATUSES = {"secret", "uncertain", "not_meaningful", "not_yet_available",
-                    "not_applicable"}
 
 
-def build_identities(cells: pd.DataFrame, areas: pd.DataFrame
-                     ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+def build_identities(
+    cells: pd.DataFrame, areas: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Membership of cells in additive identities.
 
     Returns ``(members, expected, residual)``: ``members`` has columns ``identity``, ``cell``
@@ -51,20 +53,47 @@ def build_identities(cells: pd.DataFrame, areas: pd.DataFrame
     member_frames, expected_parts, residual_parts = [], [], []
     next_id = 0
 
-    def add(parents: pd.DataFrame, children: pd.DataFrame, key: list[str], n_parts,
-            dim: str = "", residual_children=()):
+    def add(
+        parents: pd.DataFrame,
+        children: pd.DataFrame,
+        key: list[str],
+        n_parts,
+        dim: str = "",
+        residual_children=(),
+    ):
         nonlocal next_id
         parents = parents[key + ["cell"]].copy()
         parents["identity"] = np.arange(next_id, next_id + len(parents))
         next_id += len(parents)
         kids = children[key + ["cell"]].merge(parents[key + ["identity"]], on=key)
-        member_frames.append(pd.DataFrame({"identity": parents["identity"], "cell": parents["cell"],
-                                           "is_parent": True, "is_residual": False}))
-        is_residual = frame.loc[kids["cell"], dim].isin(residual_children).to_numpy() \
-            if residual_children else False
-        member_frames.append(pd.DataFrame({"identity": kids["identity"], "cell": kids["cell"],
-                                           "is_parent": False, "is_residual": is_residual}))
-        counts = n_parts if isinstance(n_parts, pd.Series) else pd.Series(n_parts, index=parents.index)
+        member_frames.append(
+            pd.DataFrame(
+                {
+                    "identity": parents["identity"],
+                    "cell": parents["cell"],
+                    "is_parent": True,
+                    "is_residual": False,
+                }
+            )
+        )
+        is_residual = (
+            frame.loc[kids["cell"], dim].isin(residual_children).to_numpy()
+            if residual_children
+            else False
+        )
+        member_frames.append(
+            pd.DataFrame(
+                {
+                    "identity": kids["identity"],
+                    "cell": kids["cell"],
+                    "is_parent": False,
+                    "is_residual": is_residual,
+                }
+            )
+        )
+        counts = (
+            n_parts if isinstance(n_parts, pd.Series) else pd.Series(n_parts, index=parents.index)
+        )
         index = parents["identity"].to_numpy()
         expected_parts.append(pd.Series(counts.to_numpy(), index=index))
         residual_parts.append(pd.Series(len(residual_children), index=index))
@@ -72,8 +101,14 @@ def build_identities(cells: pd.DataFrame, areas: pd.DataFrame
     for dim in DIMENSIONS:
         others = [k for k in CELL_KEYS if k != dim]
         for parent, children in vocab.partition_pairs(dim):
-            add(frame[frame[dim] == parent], frame[frame[dim].isin(children)], others,
-                len(children), dim, tuple(c for c in children if c in vocab.residuals))
+            add(
+                frame[frame[dim] == parent],
+                frame[frame[dim].isin(children)],
+                others,
+                len(children),
+                dim,
+                tuple(c for c in children if c in vocab.residuals),
+            )
 
     register = areas[["area_id", "parent_id"]].dropna()
     register = register[register["parent_id"] != ""]
@@ -81,8 +116,11 @@ def build_identities(cells: pd.DataFrame, areas: pd.DataFrame
     if len(n_children):
         others = [k for k in CELL_KEYS if k != "area_id"]
         parents = frame.merge(n_children, left_on="area_id", right_index=True)
-        kids = frame.merge(register, on="area_id").drop(columns="area_id").rename(
-            columns={"parent_id": "area_id"})
+        kids = (
+            frame.merge(register, on="area_id")
+            .drop(columns="area_id")
+            .rename(columns={"parent_id": "area_id"})
+        )
         add(parents, kids, ["area_id", *others], parents["n_children"].reset_index(drop=True))
 
     members = pd.concat(member_frames, ignore_index=True)
@@ -104,29 +142,38 @@ class Identities:
             arr[series.index.to_numpy()] = series.to_numpy()
             return arr
 
-        self.absent = per_identity(expected) - np.bincount(self.ident[self.is_child],
-                                                           minlength=self.n)
+        self.absent = per_identity(expected) - np.bincount(
+            self.ident[self.is_child], minlength=self.n
+        )
         # an unpublished residual part (nationality not recorded) may well be zero: it hides
         # nothing, so it does not count as an unknown for a lone secret part
-        present_residual = np.bincount(self.ident[members["is_residual"].to_numpy()],
-                                       minlength=self.n)
+        present_residual = np.bincount(
+            self.ident[members["is_residual"].to_numpy()], minlength=self.n
+        )
         self.absent_residual = per_identity(residual) - present_residual
         self.signed = np.where(self.is_child, -1.0, 1.0)
 
     def _sum(self, per_cell: np.ndarray) -> np.ndarray:
-        return np.bincount(self.ident, weights=per_cell[self.cell].astype("float64"),
-                           minlength=self.n)
+        return np.bincount(
+            self.ident, weights=per_cell[self.cell].astype("float64"), minlength=self.n
+        )
 
-    def recoverable(self, unknown: np.ndarray, secret: np.ndarray, value: np.ndarray,
-                    min_count: int) -> np.ndarray:
+    def recoverable(
+        self, unknown: np.ndarray, secret: np.ndarray, value: np.ndarray, min_count: int
+    ) -> np.ndarray:
         """Per identity: True where a secret cell, or a small absent part, is the only unknown."""
         # unknowns, not counting unpublished residual parts (they may well be zero)
         n_hidden = self._sum(unknown) + self.absent - self.absent_residual
         lone_secret = (n_hidden == 1) & (self._sum(secret) == 1)
-        remainder = np.bincount(self.ident, weights=np.nan_to_num(value[self.cell]) * self.signed,
-                                minlength=self.n)
-        lone_absent = ((n_hidden == 1) & (self.absent - self.absent_residual == 1)
-                       & (remainder > 0) & (remainder < min_count))
+        remainder = np.bincount(
+            self.ident, weights=np.nan_to_num(value[self.cell]) * self.signed, minlength=self.n
+        )
+        lone_absent = (
+            (n_hidden == 1)
+            & (self.absent - self.absent_residual == 1)
+            & (remainder > 0)
+            & (remainder < min_count)
+        )
         return lone_secret | lone_absent
 
 
@@ -139,13 +186,14 @@ def _is_count(obs: pd.DataFrame) -> np.ndarray:
 
 def _cell_state(obs: pd.DataFrame):
     value = obs["value"].to_numpy(dtype="float64")
-    known = ~obs["status"].isin(list(UNKNOWN_STATUSES)).to_numpy()
+    known = ~obs["status"].isin(list(SYMBOL_ONLY)).to_numpy()
     secret = obs["status"].to_numpy() == SECRET
     return value, known, secret
 
 
-def protect(observations: pd.DataFrame, areas: pd.DataFrame, min_count: int = 3,
-            max_rounds: int = 100) -> pd.DataFrame:
+def protect(
+    observations: pd.DataFrame, areas: pd.DataFrame, min_count: int = 3, max_rounds: int = 100
+) -> pd.DataFrame:
     """Return the observations with small and recoverable counts suppressed.
 
     Suppressed cells get ``status='secret'``, an empty value and ``disclosure`` set to
@@ -168,17 +216,28 @@ def protect(observations: pd.DataFrame, areas: pd.DataFrame, min_count: int = 3,
         cand = violated[ids.ident] & ~unknown[ids.cell]
         if not cand.any():
             break
-        c = pd.DataFrame({"identity": ids.ident[cand], "cell": ids.cell[cand],
-                          "parent": ~ids.is_child[cand], "value": value[ids.cell[cand]]})
+        c = pd.DataFrame(
+            {
+                "identity": ids.ident[cand],
+                "cell": ids.cell[cand],
+                "parent": ~ids.is_child[cand],
+                "value": value[ids.cell[cand]],
+            }
+        )
         c["zero"] = c["value"] <= 0
-        chosen = c.sort_values(["identity", "parent", "zero", "value", "cell"]).drop_duplicates(
-            "identity")["cell"].to_numpy()
+        chosen = (
+            c.sort_values(["identity", "parent", "zero", "value", "cell"])
+            .drop_duplicates("identity")["cell"]
+            .to_numpy()
+        )
         secret[chosen] = True
         unknown[chosen] = True
         disclosure[chosen] = np.where(disclosure[chosen] == "", "secondary", disclosure[chosen])
     else:
-        raise DataError(f"disclosure control did not converge in {max_rounds} rounds; "
-                        f"report this with the data set")
+        raise DataError(
+            f"disclosure control did not converge in {max_rounds} rounds; "
+            f"report this with the data set"
+        )
 
     newly = secret & ~source_secret
     obs.loc[newly, "status"] = SECRET
@@ -199,8 +258,12 @@ def violations(observations: pd.DataFrame, areas: pd.DataFrame, min_count: int) 
     ids = Identities(obs, areas)
     bad = ids.recoverable(~known, secret, value, min_count)
     parents = ids.cell[~ids.is_child & bad[ids.ident]]
-    return pd.concat([
-        obs.loc[small, CELL_KEYS].assign(problem="visible count below threshold"),
-        obs.loc[parents, CELL_KEYS].assign(
-            problem="identity with a single secret part (recoverable by subtraction)"),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            obs.loc[small, CELL_KEYS].assign(problem="visible count below threshold"),
+            obs.loc[parents, CELL_KEYS].assign(
+                problem="identity with a single secret part (recoverable by subtraction)"
+            ),
+        ],
+        ignore_index=True,
+    )

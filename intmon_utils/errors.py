@@ -8,15 +8,21 @@ class IntmonError(Exception):
     """
 
 
-class ParameterError(IntmonError):
-    """A parameter file has a missing, unknown or malformed key."""
+class ConfigError(IntmonError):
+    """A configuration file (parameters, defaults, a mapping) has a missing, unknown or
+    malformed key. The message names the file and the dotted key (``None`` for a problem of
+    the whole file) and says what to do."""
 
     def __init__(self, path, key, problem, hint=""):
-        self.path, self.key = str(path), key
-        msg = f"{path}: key '{key}': {problem}"
+        self.path, self.key, self.problem, self.hint = str(path), key, problem, hint
+        msg = f"{path}: {problem}" if key is None else f"{path}: key '{key}': {problem}"
         if hint:
             msg += f" -> {hint}"
         super().__init__(msg)
+
+
+class ParameterError(ConfigError):
+    """A parameter file has a missing, unknown or malformed key."""
 
 
 class CatalogueError(IntmonError):
@@ -25,6 +31,10 @@ class CatalogueError(IntmonError):
 
 class DataError(IntmonError):
     """Observation data are missing or malformed."""
+
+
+class MappingError(ConfigError, DataError):
+    """A mapping file (district table, GENESIS table) has a missing, unknown or malformed key."""
 
 
 class VocabularyError(DataError):

@@ -16,8 +16,8 @@ from IPython.display import display
 from . import plotting
 from .catalogue import load_catalogue
 from .formatting import format_value
-from .indicators import VALUED_STATUSES
 from .published import build
+from .statuses import VALUED_INDICATORS
 from .store import ObservationStore
 from .vocabulary import load_vocabulary
 
@@ -32,13 +32,15 @@ class Explorer:
         options = [(f"{names[a]} ({a})", a) for a in self.areas["area_id"]]
         self.area = widgets.Dropdown(options=options, description="Gebiet")
         self.indicator = widgets.Dropdown(
-            options=[(i.text("name", lang), i.id) for i in self.catalogue], description="Indikator")
+            options=[(i.text("name", lang), i.id) for i in self.catalogue], description="Indikator"
+        )
         self.compare = widgets.SelectMultiple(options=options, description="Vergleich", rows=5)
         self.output = widgets.Output()
         for w in (self.area, self.indicator, self.compare):
             w.observe(lambda _change: self.refresh(), names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.area, self.indicator]), self.compare,
-                                    self.output])
+        self.widget = widgets.VBox(
+            [widgets.HBox([self.area, self.indicator]), self.compare, self.output]
+        )
         plotting.set_theme()
         self.refresh()
 
@@ -46,28 +48,42 @@ class Explorer:
         """Published rows of the chosen indicator for the chosen areas (sex total)."""
         areas = [self.area.value, *self.compare.value]
         t = self.table
-        return t[(t["indicator_id"] == self.indicator.value) & t["area_id"].isin(areas)
-                 & (t["sex"] == "total")]
+        return t[
+            (t["indicator_id"] == self.indicator.value)
+            & t["area_id"].isin(areas)
+            & (t["sex"] == "total")
+        ]
 
     def render(self):
         """Figure and table of the current selection, or ``(None, None)`` if nothing is shown."""
         ind = self.catalogue.get(self.indicator.value)
         rows = self.selection()
-        shown = rows[rows["status"].isin(VALUED_STATUSES)]
+        shown = rows[rows["status"].isin(VALUED_INDICATORS)]
         if shown.empty:
             return None, None
         fig, ax = plt.subplots(figsize=(7, 3.5))
         for (area, group), g in shown.groupby(["area_id", "group"]):
             style = "-" if area == self.area.value else "--"
-            ax.plot(g["year"], g["value"], style, marker="o", ms=3,
-                    color=plotting.GROUP_COLORS[group],
-                    label=f"{area} · {self.vocab.label('group', group, self.lang)}")
+            ax.plot(
+                g["year"],
+                g["value"],
+                style,
+                marker="o",
+                ms=3,
+                color=plotting.GROUP_COLORS[group],
+                label=f"{area} · {self.vocab.label('group', group, self.lang)}",
+            )
         ax.set_title(ind.text("name", self.lang))
         ax.legend(fontsize=7)
-        text = rows.assign(text=[format_value(v, s, ind.unit, self.lang)
-                                 for v, s in zip(rows["value"], rows["status"])])
-        table = text.pivot_table(index=["area_id", "group"], columns="year", values="text",
-                                 aggfunc="first")
+        text = rows.assign(
+            text=[
+                format_value(v, s, ind.unit, self.lang)
+                for v, s in zip(rows["value"], rows["status"])
+            ]
+        )
+        table = text.pivot_table(
+            index=["area_id", "group"], columns="year", values="text", aggfunc="first"
+        )
         return fig, table
 
     def refresh(self) -> None:

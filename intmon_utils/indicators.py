@@ -1,10 +1,10 @@
 """The indicator engine: one vectorised pass over all areas, years, groups and sexes.
 
-``compute_indicators(observations, catalogue)`` returns the indicator table (DESIGN §2): one
-row per indicator × area × year × group × sex with ``value``, ``numerator``, ``denominator``,
-``unit``, ``status`` and a ``reason`` code that says why a value is missing. Secret inputs
-never yield a number; a missing input yields a ``missing_input`` row (so reports can say what
-is missing) rather than no row at all.
+``compute_indicators(observations, catalogue)`` returns the indicator table (its columns and
+statuses: docs/architecture.md): one row per indicator × area × year × group × sex with
+``value``, ``numerator``, ``denominator``, ``unit``, ``status`` and a ``reason`` code that
+says why a value is missing. Secret inputs never yield a number; a missing input yields a
+``missing_input`` row (so reports can say what is missing) rather than no row at all.
 """
 
 from __future__ import annotations
@@ -13,24 +13,28 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import Catalogue, Indicator, Selector, load_catalogue
+from .statuses import INDICATOR_STATUS_OF_INPUT, REASON_BY_STATUS, STATUS_RANK, VALUED_INDICATORS
 from .vocabulary import load_vocabulary
 
 ROW_KEYS = ["area_id", "year", "group", "sex"]
-INDICATOR_COLUMNS = ["indicator_id", "topic", "area_id", "year", "group", "sex", "value",
-                     "numerator", "denominator", "unit", "status", "reason", "detail",
-                     "ci_low", "ci_high", "n_cases"]
-
-# observation status -> indicator status, and the precedence of indicator statuses
-INPUT_STATUS = {"ok": "ok", "zero": "ok", "estimated": "estimated", "secret": "suppressed",
-                "uncertain": "uncertain", "not_yet_available": "not_yet_available",
-                "not_meaningful": "not_applicable", "not_applicable": "not_applicable"}
-STATUS_RANK = {"ok": 0, "estimated": 1, "not_applicable": 2, "uncertain": 3,
-               "not_yet_available": 4, "suppressed": 5, "missing_input": 6}
-VALUED_STATUSES = ("ok", "estimated")
-
-# reason codes (translated in report.REASONS)
-REASON_BY_STATUS = {"uncertain": "uncertain", "not_yet_available": "not_yet_available",
-                    "not_applicable": "not_meaningful"}
+INDICATOR_COLUMNS = [
+    "indicator_id",
+    "topic",
+    "area_id",
+    "year",
+    "group",
+    "sex",
+    "value",
+    "numerator",
+    "denominator",
+    "unit",
+    "status",
+    "reason",
+    "detail",
+    "ci_low",
+    "ci_high",
+    "n_cases",
+]
 
 
 def prepare_inputs(observations: pd.DataFrame) -> pd.DataFrame:
@@ -38,11 +42,12 @@ def prepare_inputs(observations: pd.DataFrame) -> pd.DataFrame:
     obs = observations.copy()
     if "disclosure" not in obs.columns:
         obs["disclosure"] = ""
-    istatus = obs["status"].map(INPUT_STATUS)
+    istatus = obs["status"].map(INDICATOR_STATUS_OF_INPUT)
     obs["rank"] = istatus.map(STATUS_RANK).astype("int64")
     secret_reason = "secret_" + obs["disclosure"].replace("", "source").fillna("source")
-    obs["reason"] = np.where(istatus == "suppressed", secret_reason,
-                             istatus.map(REASON_BY_STATUS).fillna(""))
+    obs["reason"] = np.where(
+        istatus == "suppressed", secret_reason, istatus.map(REASON_BY_STATUS).fillna("")
+    )
     return obs
 
 
@@ -58,19 +63,25 @@ def _side(obs: pd.DataFrame, ind: Indicator, selectors: tuple[Selector, ...]) ->
             mask &= obs["group"].isin(ind.groups)
         if sel.sex:
             mask &= obs["sex"] == sel.sex
-        sub = obs.loc[mask, ["area_id", "year", "group", "sex", "value", "rank", "reason",
-                             "variable"]]
+        sub = obs.loc[
+            mask, ["area_id", "year", "group", "sex", "value", "rank", "reason", "variable"]
+        ]
         if sel.group:
-            sub = sub.drop(columns="group").merge(pd.DataFrame({"group": list(ind.groups)}),
-                                                  how="cross")
+            sub = sub.drop(columns="group").merge(
+                pd.DataFrame({"group": list(ind.groups)}), how="cross"
+            )
         if sel.sex:
             sub = sub.drop(columns="sex").merge(pd.DataFrame({"sex": sexes}), how="cross")
         sub = sub.assign(year=sub["year"] - sel.year_offset, part=k)
         parts.append(sub)
     data = pd.concat(parts, ignore_index=True).sort_values("rank", kind="stable")
     grouped = data.groupby(ROW_KEYS, sort=False)
-    out = grouped.agg(value=("value", "sum"), n_parts=("part", "nunique"), rank=("rank", "max"),
-                      reason=("reason", "last"))
+    out = grouped.agg(
+        value=("value", "sum"),
+        n_parts=("part", "nunique"),
+        rank=("rank", "max"),
+        reason=("reason", "last"),
+    )
     out["complete"] = out["n_parts"] == len(selectors)
     return out.drop(columns="n_parts")
 
@@ -84,15 +95,15 @@ def compute_indicator(obs: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     """All rows of one indicator. ``obs`` must come from :func:`prepare_inputs`."""
     num = _side(obs, ind, ind.numerator)
     den = _side(obs, ind, ind.denominator)
-    merged = num.merge(den, left_index=True, right_index=True, how="outer",
-                       suffixes=("_num", "_den")).reset_index()
+    merged = num.merge(
+        den, left_index=True, right_index=True, how="outer", suffixes=("_num", "_den")
+    ).reset_index()
 
     # grid: every area with data in a year in which the numerator exists somewhere
     num_vars = {s.variable for s in ind.numerator}
     years = obs.loc[obs["variable"].isin(num_vars), "year"].unique()
     area_years = obs.loc[obs["year"].isin(years), ["area_id", "year"]].drop_duplicates()
-    grid = area_years.merge(pd.DataFrame({"group": list(ind.groups), "sex": "total"}),
-                            how="cross")
+    grid = area_years.merge(pd.DataFrame({"group": list(ind.groups), "sex": "total"}), how="cross")
     merged = grid.merge(merged, on=ROW_KEYS, how="outer")
     merged = merged[merged["year"].isin(area_years["year"].unique())]
 
@@ -107,37 +118,52 @@ def compute_indicator(obs: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     status = np.select(
         [~has_num, ~has_den, zero_den],
         ["missing_input", "missing_input", "not_applicable"],
-        default=rank_status)
+        default=rank_status,
+    )
     reason = np.select(
         [~has_num, ~has_den, zero_den, rank > 1],
         ["missing_numerator", "missing_denominator", "zero_denominator", input_reason],
-        default="")
-    detail = np.select([~has_num, ~has_den], [_label(ind.numerator), _label(ind.denominator)],
-                       default="")
-    valued = np.isin(status, VALUED_STATUSES)
-    value = np.where(valued, merged["value_num"] / merged["value_den"].where(valued)
-                     * ind.multiplier, np.nan)
+        default="",
+    )
+    detail = np.select(
+        [~has_num, ~has_den], [_label(ind.numerator), _label(ind.denominator)], default=""
+    )
+    valued = np.isin(status, VALUED_INDICATORS)
+    value = np.where(
+        valued, merged["value_num"] / merged["value_den"].where(valued) * ind.multiplier, np.nan
+    )
     # a suppressed row shows neither side: the visible side could help recover the secret one
     keep_num = valued | (has_num & (merged["rank_num"].fillna(9) <= 1) & (status != "suppressed"))
     keep_den = valued | (has_den & (merged["rank_den"].fillna(9) <= 1) & (status != "suppressed"))
-    return pd.DataFrame({
-        "indicator_id": ind.id, "topic": ind.topic,
-        "area_id": merged["area_id"].to_numpy(), "year": merged["year"].astype("int64").to_numpy(),
-        "group": merged["group"].to_numpy(), "sex": merged["sex"].to_numpy(),
-        "value": value,
-        "numerator": np.where(keep_num, merged["value_num"], np.nan),
-        "denominator": np.where(keep_den, merged["value_den"], np.nan),
-        "unit": ind.unit, "status": status, "reason": reason, "detail": detail,
-    })
+    return pd.DataFrame(
+        {
+            "indicator_id": ind.id,
+            "topic": ind.topic,
+            "area_id": merged["area_id"].to_numpy(),
+            "year": merged["year"].astype("int64").to_numpy(),
+            "group": merged["group"].to_numpy(),
+            "sex": merged["sex"].to_numpy(),
+            "value": value,
+            "numerator": np.where(keep_num, merged["value_num"], np.nan),
+            "denominator": np.where(keep_den, merged["value_den"], np.nan),
+            "unit": ind.unit,
+            "status": status,
+            "reason": reason,
+            "detail": detail,
+        }
+    )
 
 
-def compute_indicators(observations: pd.DataFrame, catalogue: Catalogue | None = None
-                       ) -> pd.DataFrame:
+def compute_indicators(
+    observations: pd.DataFrame, catalogue: Catalogue | None = None
+) -> pd.DataFrame:
     """The indicator table for every catalogue indicator, area, year, group and sex."""
     catalogue = catalogue or load_catalogue()
     obs = prepare_inputs(observations)
-    frames = [compute_indicator(obs, ind) for ind in catalogue
-              if ind.survey is None and ind.spatial is None]
+    frames = [
+        compute_indicator(obs, ind)
+        for ind in catalogue
+        if ind.survey is None and ind.spatial is None
+    ]
     table = pd.concat(frames, ignore_index=True).reindex(columns=INDICATOR_COLUMNS)
-    return table.sort_values(["indicator_id", "area_id", "year", "group", "sex"],
-                             ignore_index=True)
+    return table.sort_values(["indicator_id", "area_id", "year", "group", "sex"], ignore_index=True)

@@ -1,4 +1,5 @@
-"""Statistical methods for fair comparisons (domain reference §4.7, §4.10, §4.11).
+"""Statistical methods for fair comparisons (specified in docs/methods/segregation.md,
+age-standardisation.md, goal-tracking.md and small-numbers-and-trend.md).
 
 Pure functions on plain arrays or tidy tables. Each states its formula and where it comes
 from; each returns the number of units it used, so a report can say what a value rests on.
@@ -29,19 +30,26 @@ def _arrays(*columns) -> list[np.ndarray]:
     if len({a.shape for a in arrays}) != 1:
         raise DataError("the count columns must have the same length (one value per unit)")
     if any(np.isnan(a).any() or (a < 0).any() for a in arrays):
-        raise DataError("counts must be known and non-negative in every unit; drop or impute "
-                        "secret units before computing a segregation measure")
+        raise DataError(
+            "counts must be known and non-negative in every unit; drop or impute "
+            "secret units before computing a segregation measure"
+        )
     return arrays
 
 
 # -- representation ----------------------------------------------------------------------------
 
-def representation_index(group_in_outcome: float, total_in_outcome: float,
-                         group_in_population: float, total_in_population: float) -> float:
+
+def representation_index(
+    group_in_outcome: float,
+    total_in_outcome: float,
+    group_in_population: float,
+    total_in_population: float,
+) -> float:
     """Share of a group in an outcome ÷ its share in the base population (1 = parity).
 
     RI = (g_o / t_o) ÷ (g_p / t_p); e.g. foreign pupils at Gymnasien 4.20 % ÷ foreign pupils
-    overall 7.94 % = 0.53 (Germany 2015). Domain reference §4.10 (inference, standard measure).
+    overall 7.94 % = 0.53 (Germany 2015). A standard measure of over- or under-representation.
     """
     if total_in_outcome <= 0 or total_in_population <= 0 or group_in_population <= 0:
         return math.nan
@@ -50,8 +58,10 @@ def representation_index(group_in_outcome: float, total_in_outcome: float,
 
 # -- segregation (Duncan & Duncan 1955; Massey & Denton 1988) -------------------------------------
 
+
 def _occupied(*arrays: np.ndarray, total: np.ndarray) -> tuple[list[np.ndarray], int]:
-    """Keep units with inhabitants (t_i > 0): empty units carry no information (§4.7 rule)."""
+    """Keep units with inhabitants (t_i > 0): empty units carry no information (an empty
+    unit has no group share; see docs/methods/segregation.md)."""
     keep = total > 0
     return [a[keep] for a in arrays], int((~keep).sum())
 
@@ -103,7 +113,8 @@ def exposure(group, other, total) -> Measure:
 
 def concentration_share(group, total, factor: float = 2.0) -> Measure:
     """Share of the group living in units whose group share is at least ``factor`` × the
-    share in the whole area (default: twice the city share). §2.4 housing.concentration_share."""
+    share in the whole area (default: twice the city share; the threshold is intmon's choice,
+    used by the catalogue entry housing.concentration_share)."""
     x, t = _arrays(group, total)
     (x, t), excluded = _occupied(x, t, total=t)
     if x.sum() == 0:
@@ -121,16 +132,19 @@ def location_quotients(group, total) -> np.ndarray:
 
 # -- age standardisation -------------------------------------------------------------------------
 
+
 def direct_standardisation(rates: pd.Series, standard: pd.Series) -> float:
     """Directly age-standardised rate: Σ_a w_a · r_a with w_a = standard population share.
 
     ``rates`` and ``standard`` are indexed by the same age bands; the rate of a group is
     re-weighted to the age structure of the standard (reference) population, so a young
-    immigrant population is not compared unfairly with an older one (§4.10).
+    immigrant population is not compared unfairly with an older one
+    (docs/methods/age-standardisation.md).
     """
     if set(rates.index) != set(standard.index):
-        raise DataError(f"age bands differ: rates {sorted(rates.index)} vs standard "
-                        f"{sorted(standard.index)}")
+        raise DataError(
+            f"age bands differ: rates {sorted(rates.index)} vs standard {sorted(standard.index)}"
+        )
     if rates.isna().any():
         raise DataError("a rate is missing for an age band; standardise only complete series")
     weights = standard / standard.sum()
@@ -138,6 +152,7 @@ def direct_standardisation(rates: pd.Series, standard: pd.Series) -> float:
 
 
 # -- uncertainty and small numbers ---------------------------------------------------------------
+
 
 def wilson_interval(k: float, n: float, z: float = 1.959964) -> tuple[float, float]:
     """Wilson score interval for a proportion k/n (as shares, 0–1). For n = 0: (nan, nan)."""
@@ -157,6 +172,7 @@ def small_number_flag(denominator, threshold: float = 50) -> np.ndarray:
 
 
 # -- change, trend, peers, goals -----------------------------------------------------------------
+
 
 def trend(years, values, window: int = 5, tolerance: float = 0.1) -> str:
     """Direction of the last ``window`` years: least-squares slope per year compared with
@@ -181,12 +197,18 @@ def peer_position(values: pd.Series, area: str, higher_is_better: bool | None) -
     indicator has no direction)."""
     v = values.dropna()
     if area not in v.index:
-        return {"mean": float(v.drop(area, errors="ignore").mean()) if len(v) else math.nan,
-                "rank": None, "of": len(v)}
+        return {
+            "mean": float(v.drop(area, errors="ignore").mean()) if len(v) else math.nan,
+            "rank": None,
+            "of": len(v),
+        }
     ascending = higher_is_better is False
     ranks = v.rank(ascending=ascending if higher_is_better is not None else False, method="min")
-    return {"mean": float(v.drop(area).mean()) if len(v) > 1 else math.nan,
-            "rank": int(ranks[area]), "of": len(v)}
+    return {
+        "mean": float(v.drop(area).mean()) if len(v) > 1 else math.nan,
+        "rank": int(ranks[area]),
+        "of": len(v),
+    }
 
 
 def goal_state(years, values, target: float, by: int, direction: str, window: int = 5) -> str:

@@ -30,10 +30,19 @@ AREA_COLORS = {"area": "#E69F00", "state": "#0072B2", "country": "#4D4D4D", "pee
 
 
 def set_theme() -> None:
-    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.85,
-                  rc={"figure.dpi": 100, "savefig.dpi": 150, "axes.titleweight": "bold",
-                      "figure.autolayout": False, "svg.hashsalt": "intmon",
-                      "axes.formatter.use_locale": False})
+    sns.set_theme(
+        style="whitegrid",
+        context="notebook",
+        font_scale=0.85,
+        rc={
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "axes.titleweight": "bold",
+            "figure.autolayout": False,
+            "svg.hashsalt": "intmon",
+            "axes.formatter.use_locale": False,
+        },
+    )
 
 
 def honest_ylim(ax, min_span_share: float = 0.1) -> None:
@@ -46,8 +55,9 @@ def honest_ylim(ax, min_span_share: float = 0.1) -> None:
         ax.set_ylim(mid - span / 2, mid + span / 2)
 
 
-def publish(fig, stem: Path, alt: str, formats: tuple[str, ...] = ("png",)
-            ) -> tuple[str, list[Path]]:
+def publish(
+    fig, stem: Path, alt: str, formats: tuple[str, ...] = ("png",)
+) -> tuple[str, list[Path]]:
     """Write the figure as ``stem.png`` (and SVG etc. if asked) and return an ``<img>`` tag
     embedding the same PNG, with the paths written. The figure is rendered once per format
     and then closed; files are written atomically."""
@@ -55,8 +65,9 @@ def publish(fig, stem: Path, alt: str, formats: tuple[str, ...] = ("png",)
     png = b""
     for ext in formats:
         buf = io.BytesIO()
-        fig.savefig(buf, format=ext, bbox_inches="tight",
-                    metadata={"Date": None} if ext == "svg" else None)
+        fig.savefig(
+            buf, format=ext, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None
+        )
         if ext == "png":
             png = buf.getvalue()
         # not stem.with_suffix: area and indicator ids contain dots

@@ -20,8 +20,8 @@ from .disclosure import protect, violations
 from .errors import DataError
 from .fileio import atomic_path
 from .indicators import compute_indicators
-from .store import ObservationStore
 from .spatial import spatial_indicators
+from .store import ObservationStore
 from .survey import survey_indicators
 
 
@@ -44,12 +44,15 @@ def cache_key(store: ObservationStore) -> str:
 
 def _paths(store: ObservationStore, min_count: int, min_cases: int):
     stem = f"min{min_count}-{min_cases}_{cache_key(store)}"
-    return (store.derived_dir / f"observations_{stem}.parquet",
-            store.derived_dir / f"indicators_{stem}.parquet")
+    return (
+        store.derived_dir / f"observations_{stem}.parquet",
+        store.derived_dir / f"indicators_{stem}.parquet",
+    )
 
 
-def build(store: ObservationStore, min_count: int, min_cases: int = 30
-          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build(
+    store: ObservationStore, min_count: int, min_cases: int = 30
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Protect the observations, audit them, compute every indicator (register-based and
     survey-based); cache both tables. Returns new frames the caller may change."""
     obs_path, ind_path = _paths(store, min_count, min_cases)
@@ -71,14 +74,22 @@ def _compute(store, min_count, min_cases, obs_path, ind_path):
     protected = protect(store.read_observations(), areas, min_count)
     problems = violations(protected, areas, min_count)
     if len(problems):
-        raise DataError(f"disclosure audit failed for {len(problems)} cells, e.g. "
-                        f"{problems.iloc[0].to_dict()}; nothing was published")
-    table = pd.concat([compute_indicators(protected, load_catalogue()),
-                       spatial_indicators(protected, areas, load_catalogue())], ignore_index=True)
+        raise DataError(
+            f"disclosure audit failed for {len(problems)} cells, e.g. "
+            f"{problems.iloc[0].to_dict()}; nothing was published"
+        )
+    table = pd.concat(
+        [
+            compute_indicators(protected, load_catalogue()),
+            spatial_indicators(protected, areas, load_catalogue()),
+        ],
+        ignore_index=True,
+    )
     micro = store.read_surveys()
     if micro is not None:
-        table = pd.concat([table, survey_indicators(micro, load_catalogue(), min_cases)],
-                          ignore_index=True)
+        table = pd.concat(
+            [table, survey_indicators(micro, load_catalogue(), min_cases)], ignore_index=True
+        )
     for path, frame in ((obs_path, protected), (ind_path, table)):
         with atomic_path(path) as tmp:
             frame.to_parquet(tmp, index=False)
@@ -101,13 +112,18 @@ class Published:
     _ind_rows: dict = field(repr=False)
 
     @classmethod
-    def of(cls, observations, indicators, areas) -> "Published":
-        return cls(observations, indicators, areas,
-                   observations.groupby("area_id", observed=True).indices,
-                   indicators.groupby("area_id", observed=True).indices)
+    def of(cls, observations, indicators, areas) -> Published:
+        return cls(
+            observations,
+            indicators,
+            areas,
+            observations.groupby("area_id", observed=True).indices,
+            indicators.groupby("area_id", observed=True).indices,
+        )
 
     def for_areas(self, area_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(observations, indicators) of these areas, as new frames in the stored order."""
+
         def take(frame, index):
             rows = [index[a] for a in dict.fromkeys(area_ids) if a in index]
             pos = np.sort(np.concatenate(rows)) if rows else np.array([], dtype=int)
@@ -119,8 +135,9 @@ class Published:
 @lru_cache(maxsize=2)
 def _load(obs_path: Path, ind_path: Path, areas_path: Path) -> Published:
     """(The paths name the data and code state: a change to either gives new paths.)"""
-    return Published.of(pd.read_parquet(obs_path), pd.read_parquet(ind_path),
-                        pd.read_parquet(areas_path))
+    return Published.of(
+        pd.read_parquet(obs_path), pd.read_parquet(ind_path), pd.read_parquet(areas_path)
+    )
 
 
 def load(store: ObservationStore, min_count: int, min_cases: int = 30) -> Published:
@@ -139,4 +156,3 @@ def indicators(store: ObservationStore, min_count: int, min_cases: int = 30) -> 
     """The published indicator table alone, kept in memory by this process (do not change
     it; :func:`build` returns copies)."""
     return _read(ensure(store, min_count, min_cases)[1])
-

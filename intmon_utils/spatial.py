@@ -16,8 +16,7 @@ import pandas as pd
 from . import methods
 from .catalogue import Catalogue, load_catalogue
 from .indicators import INDICATOR_COLUMNS
-
-VALUED = ("ok", "zero", "estimated")
+from .statuses import VALUED_OBSERVATIONS
 
 
 def _measure(spec: dict, wide: pd.DataFrame) -> methods.Measure:
@@ -31,41 +30,67 @@ def _measure(spec: dict, wide: pd.DataFrame) -> methods.Measure:
     return methods.concentration_share(x, wide["total"])
 
 
-def subarea_counts(observations: pd.DataFrame, areas: pd.DataFrame, variable: str,
-                   groups: set[str], parents: list[str] | None = None):
+def subarea_counts(
+    observations: pd.DataFrame,
+    areas: pd.DataFrame,
+    variable: str,
+    groups: set[str],
+    parents: list[str] | None = None,
+):
     """Yield ``(parent, year, wide, left_out)``: the published counts of ``variable`` (age and
     sex total) of a parent's sub-areas, one column per group, only sub-areas with all groups
     known; ``left_out`` counts the sub-areas without values. Parents with fewer than two
     usable sub-areas are skipped."""
     # sub-districts of a city, Gemeinden of a Kreis: not Kreise of a Land (another layout)
-    children = areas[areas["parent_id"].astype(bool)
-                     & areas["level"].isin(["subdistrict", "municipality"])][["area_id", "parent_id"]]
+    children = areas[
+        areas["parent_id"].astype(bool) & areas["level"].isin(["subdistrict", "municipality"])
+    ][["area_id", "parent_id"]]
     if parents is not None:
         children = children[children["parent_id"].isin(parents)]
     n_children = children.groupby("parent_id").size()
-    o = observations[(observations["variable"] == variable) & observations["group"].isin(groups)
-                     & (observations["sex"] == "total") & (observations["age"] == "total")
-                     & observations["status"].isin(VALUED)]
+    o = observations[
+        (observations["variable"] == variable)
+        & observations["group"].isin(groups)
+        & (observations["sex"] == "total")
+        & (observations["age"] == "total")
+        & observations["status"].isin(VALUED_OBSERVATIONS)
+    ]
     for (parent, year), cells in o.merge(children, on="area_id").groupby(["parent_id", "year"]):
         wide = cells.pivot_table(index="area_id", columns="group", values="value").dropna()
         if n_children[parent] >= 2 and len(wide) >= 2 and groups <= set(wide.columns):
             yield parent, int(year), wide, int(n_children[parent] - len(wide))
 
 
-def spatial_indicators(observations: pd.DataFrame, areas: pd.DataFrame,
-                       catalogue: Catalogue | None = None) -> pd.DataFrame:
+def spatial_indicators(
+    observations: pd.DataFrame, areas: pd.DataFrame, catalogue: Catalogue | None = None
+) -> pd.DataFrame:
     catalogue = catalogue or load_catalogue()
     rows = []
     for ind in [i for i in catalogue if i.spatial]:
         spec = ind.spatial
         groups = {spec["group"], spec.get("other") or "total"}
-        for parent, year, wide, left_out in subarea_counts(observations, areas,
-                                                           spec["variable"], groups):
+        for parent, year, wide, left_out in subarea_counts(
+            observations, areas, spec["variable"], groups
+        ):
             m = _measure(spec, wide)
-            rows.append({"indicator_id": ind.id, "topic": ind.topic, "area_id": parent,
-                         "year": year, "group": "total", "sex": "total",
-                         "value": m.value * 100, "numerator": np.nan, "denominator": np.nan,
-                         "unit": ind.unit, "status": "ok" if left_out == 0 else "estimated",
-                         "reason": "", "detail": f"{left_out} sub-areas without values" if left_out else "",
-                         "ci_low": np.nan, "ci_high": np.nan, "n_cases": float(m.n_units)})
+            rows.append(
+                {
+                    "indicator_id": ind.id,
+                    "topic": ind.topic,
+                    "area_id": parent,
+                    "year": year,
+                    "group": "total",
+                    "sex": "total",
+                    "value": m.value * 100,
+                    "numerator": np.nan,
+                    "denominator": np.nan,
+                    "unit": ind.unit,
+                    "status": "ok" if left_out == 0 else "estimated",
+                    "reason": "",
+                    "detail": f"{left_out} sub-areas without values" if left_out else "",
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "n_cases": float(m.n_units),
+                }
+            )
     return pd.DataFrame(rows, columns=INDICATOR_COLUMNS)

@@ -1,4 +1,4 @@
-"""The observation store: long-format Parquet files plus DuckDB views (DESIGN §2).
+"""The observation store: long-format Parquet files plus DuckDB views.
 
 Layout of a data directory::
 
@@ -20,25 +20,27 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .area_ids import AREA_ID_HINT, is_valid_area_id
 from .errors import DataError
 from .fileio import atomic_path, file_sha256
-from .formatting import OBSERVATION_STATUSES
+from .statuses import OBSERVATION_SYMBOLS, SYMBOL_ONLY
 from .validation import check_import
 from .vocabulary import load_vocabulary
 
-OBSERVATION_COLUMNS = ["area_id", "area_level", "year", "variable", "group", "sex", "age",
-                       "value", "status", "source"]
+OBSERVATION_COLUMNS = [
+    "area_id",
+    "area_level",
+    "year",
+    "variable",
+    "group",
+    "sex",
+    "age",
+    "value",
+    "status",
+    "source",
+]
 KEY_COLUMNS = ["area_id", "year", "variable", "group", "sex", "age"]
 AREA_COLUMNS = ["area_id", "name", "level", "kind", "parent_id", "synthetic"]
-
-# DG, Land (2), Regierungsbezirk (3), Kreis (5), Gemeinde (8), and sub-areas "<AGS>-<local code>".
-AREA_ID_PATTERN = re.compile(r"^(DG|\d{2}|\d{3}|\d{5}|\d{8})(-[0-9A-Za-z]{1,12})?$")
-# statuses that carry no number
-SYMBOL_STATUSES = {"secret", "not_meaningful", "uncertain", "not_yet_available", "not_applicable"}
-
-
-def is_valid_area_id(value) -> bool:
-    return isinstance(value, str) and bool(AREA_ID_PATTERN.match(value))
 
 
 def _fail(origin: str, df: pd.DataFrame, mask, column: str, problem: str, todo: str):
@@ -50,66 +52,131 @@ def _fail(origin: str, df: pd.DataFrame, mask, column: str, problem: str, todo: 
     raise DataError(f"{origin}: {problem} in column '{column}' ({examples}{more}) -> {todo}")
 
 
-def validate_observations(df: pd.DataFrame, origin: str, areas: pd.DataFrame | None = None
-                          ) -> pd.DataFrame:
+def validate_observations(
+    df: pd.DataFrame, origin: str, areas: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Check an observation table at the boundary; return it with canonical dtypes.
 
     Errors name the origin (file), the row and the column, and say what to do.
     """
     missing = [c for c in OBSERVATION_COLUMNS if c not in df.columns]
     if missing:
-        raise DataError(f"{origin}: missing columns {missing}; an observation table needs "
-                        f"{OBSERVATION_COLUMNS}")
+        raise DataError(
+            f"{origin}: missing columns {missing}; an observation table needs {OBSERVATION_COLUMNS}"
+        )
     df = df[OBSERVATION_COLUMNS + [c for c in ("origin_row",) if c in df]].reset_index(drop=True)
     vocab = load_vocabulary()
     bad_id = ~df["area_id"].map(is_valid_area_id)
     if bad_id.any():
-        _fail(origin, df, bad_id, "area_id", "malformed area id",
-              "use 'DG', an AGS of 2, 3, 5 or 8 digits as text, or '<AGS>-<local code>'")
-    checks = {"variable": vocab.variables, "group": vocab.groups, "sex": vocab.sexes,
-              "age": vocab.ages, "area_level": vocab.area_levels, "status": OBSERVATION_STATUSES}
+        _fail(origin, df, bad_id, "area_id", "malformed area id", AREA_ID_HINT)
+    checks = {
+        "variable": vocab.variables,
+        "group": vocab.groups,
+        "sex": vocab.sexes,
+        "age": vocab.ages,
+        "area_level": vocab.area_levels,
+        "status": OBSERVATION_SYMBOLS,
+    }
     for column, allowed in checks.items():
         bad = ~df[column].isin(list(allowed))
         if bad.any():
-            where = ("the status list (formatting.OBSERVATION_STATUSES)" if column == "status"
-                     else "intmon_utils/vocabulary.yml")
-            _fail(origin, df, bad, column, "value not in the vocabulary",
-                  f"use one of {sorted(allowed)} (see {where})")
+            where = (
+                "the status list (intmon_utils/statuses.py)"
+                if column == "status"
+                else "intmon_utils/vocabulary.yml"
+            )
+            _fail(
+                origin,
+                df,
+                bad,
+                column,
+                "value not in the vocabulary",
+                f"use one of {sorted(allowed)} (see {where})",
+            )
     year = pd.to_numeric(df["year"], errors="coerce")
     if year.isna().any() or (year % 1 != 0).any():
-        _fail(origin, df, year.isna() | (year % 1 != 0), "year", "not a whole year",
-              "give the reference year as a number such as 2024")
+        _fail(
+            origin,
+            df,
+            year.isna() | (year % 1 != 0),
+            "year",
+            "not a whole year",
+            "give the reference year as a number such as 2024",
+        )
     df["year"] = year.astype("int64")
     value = pd.to_numeric(df["value"], errors="coerce")
     if (value.isna() & df["value"].notna()).any():
-        _fail(origin, df, value.isna() & df["value"].notna(), "value", "not a number",
-              "write numbers without symbols; put '.', '-', 'x' into the status column")
+        _fail(
+            origin,
+            df,
+            value.isna() & df["value"].notna(),
+            "value",
+            "not a number",
+            "write numbers without symbols; put '.', '-', 'x' into the status column",
+        )
     df["value"] = value.astype("float64")
     if (df["value"] < 0).any():
-        _fail(origin, df, df["value"] < 0, "value", "negative count",
-              "counts cannot be negative; check the source file")
-    symbol_with_value = df["status"].isin(list(SYMBOL_STATUSES)) & df["value"].notna()
+        _fail(
+            origin,
+            df,
+            df["value"] < 0,
+            "value",
+            "negative count",
+            "counts cannot be negative; check the source file",
+        )
+    symbol_with_value = df["status"].isin(list(SYMBOL_ONLY)) & df["value"].notna()
     if symbol_with_value.any():
-        _fail(origin, df, symbol_with_value, "value", "a value is given for a symbol status",
-              "leave value empty when status is secret, not_meaningful, uncertain or not_yet_available")
+        _fail(
+            origin,
+            df,
+            symbol_with_value,
+            "value",
+            "a value is given for a symbol status",
+            "leave value empty when status is secret, not_meaningful, uncertain or "
+            "not_yet_available",
+        )
     no_value = df["status"].isin(["ok", "estimated"]) & df["value"].isna()
     if no_value.any():
-        _fail(origin, df, no_value, "value", "status 'ok' without a value",
-              "give the value or the status symbol that explains why it is missing")
+        _fail(
+            origin,
+            df,
+            no_value,
+            "value",
+            "status 'ok' without a value",
+            "give the value or the status symbol that explains why it is missing",
+        )
     zero_bad = (df["status"] == "zero") & ~(df["value"].fillna(0) == 0)
     if zero_bad.any():
-        _fail(origin, df, zero_bad, "value", "status 'zero' with a non-zero value",
-              "status 'zero' ('-') means exactly 0")
+        _fail(
+            origin,
+            df,
+            zero_bad,
+            "value",
+            "status 'zero' with a non-zero value",
+            "status 'zero' ('-') means exactly 0",
+        )
     df.loc[df["status"] == "zero", "value"] = 0.0
     dup = df.duplicated(KEY_COLUMNS, keep=False)
     if dup.any():
-        _fail(origin, df, dup, "area_id", f"duplicate key {KEY_COLUMNS}",
-              "each area, year, variable, group, sex and age may occur once per source")
+        _fail(
+            origin,
+            df,
+            dup,
+            "area_id",
+            f"duplicate key {KEY_COLUMNS}",
+            "each area, year, variable, group, sex and age may occur once per source",
+        )
     if areas is not None:
         unknown = ~df["area_id"].isin(areas["area_id"])
         if unknown.any():
-            _fail(origin, df, unknown, "area_id", "area id not in the area register",
-                  "add the area to areas.parquet or correct the id")
+            _fail(
+                origin,
+                df,
+                unknown,
+                "area_id",
+                "area id not in the area register",
+                "add the area to areas.parquet or correct the id",
+            )
     return df
 
 
@@ -141,8 +208,10 @@ class ObservationStore:
 
     def require(self) -> None:
         if not self.exists():
-            raise DataError(f"no observation data in {self.root}: run 'intmon demo-data' for the "
-                            f"synthetic demo Land, or import real data into this folder")
+            raise DataError(
+                f"no observation data in {self.root}: run 'intmon demo-data' for the "
+                f"synthetic demo Land, or import real data into this folder"
+            )
 
     # -- writing -------------------------------------------------------------------------
     def write_areas(self, areas: pd.DataFrame) -> None:
@@ -151,8 +220,14 @@ class ObservationStore:
             raise DataError(f"area register: missing columns {missing}")
         bad = ~areas["area_id"].map(is_valid_area_id)
         if bad.any():
-            _fail("area register", areas.reset_index(drop=True), bad.to_numpy(), "area_id",
-                  "malformed area id", "use text ids such as '09761000'")
+            _fail(
+                "area register",
+                areas.reset_index(drop=True),
+                bad.to_numpy(),
+                "area_id",
+                "malformed area id",
+                "use text ids such as '09761000'",
+            )
         with atomic_path(self.areas_path) as tmp:
             areas[AREA_COLUMNS].to_parquet(tmp, index=False)
 
@@ -160,12 +235,15 @@ class ObservationStore:
         """Add areas to the register; an id already there is replaced by the new row."""
         if self.areas_path.exists():
             old = pd.read_parquet(self.areas_path)
-            areas = pd.concat([old[~old["area_id"].isin(areas["area_id"])], areas[AREA_COLUMNS]],
-                              ignore_index=True)
+            areas = pd.concat(
+                [old[~old["area_id"].isin(areas["area_id"])], areas[AREA_COLUMNS]],
+                ignore_index=True,
+            )
         self.write_areas(areas.sort_values("area_id", ignore_index=True))
 
-    def write_observations(self, df: pd.DataFrame, source_id: str, origin: str | None = None
-                           ) -> Path:
+    def write_observations(
+        self, df: pd.DataFrame, source_id: str, origin: str | None = None
+    ) -> Path:
         """Validate and write one source's observations, replacing that source's file whole."""
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", source_id):
             raise DataError(f"source id {source_id!r}: use letters, digits, '_', '-' or '.'")
@@ -188,8 +266,14 @@ class ObservationStore:
         if self.areas_path.exists():
             unknown = ~df["area_id"].isin(self.read_areas()["area_id"])
             if unknown.any():
-                _fail(origin or source_id, df, unknown.to_numpy(), "area_id",
-                      "area id not in the area register", "add the area or correct the id")
+                _fail(
+                    origin or source_id,
+                    df,
+                    unknown.to_numpy(),
+                    "area_id",
+                    "area id not in the area register",
+                    "add the area or correct the id",
+                )
         target = self.survey_dir / f"{source_id}.parquet"
         with atomic_path(target) as tmp:
             df.to_parquet(tmp, index=False)
@@ -203,9 +287,17 @@ class ObservationStore:
 
     def _log_import(self, origin: str, target: Path, rows: int) -> None:
         log = self.root / "imports.csv"
-        entry = pd.DataFrame([{"time": dt.datetime.now().isoformat(timespec="seconds"),
-                               "origin": origin, "file": target.name,
-                               "sha256": file_sha256(target), "rows": rows}])
+        entry = pd.DataFrame(
+            [
+                {
+                    "time": dt.datetime.now().isoformat(timespec="seconds"),
+                    "origin": origin,
+                    "file": target.name,
+                    "sha256": file_sha256(target),
+                    "rows": rows,
+                }
+            ]
+        )
         if log.exists():
             entry = pd.concat([pd.read_csv(log, dtype=str), entry.astype(str)], ignore_index=True)
         with atomic_path(log) as tmp:
@@ -214,8 +306,10 @@ class ObservationStore:
     # -- reading -------------------------------------------------------------------------
     def read_areas(self) -> pd.DataFrame:
         if not self.areas_path.exists():
-            raise DataError(f"no area register {self.areas_path}: run 'intmon demo-data' for the "
-                            f"synthetic demo Land, or import an area register first")
+            raise DataError(
+                f"no area register {self.areas_path}: run 'intmon demo-data' for the "
+                f"synthetic demo Land, or import an area register first"
+            )
         return pd.read_parquet(self.areas_path)
 
     def read_observations(self) -> pd.DataFrame:
@@ -225,15 +319,20 @@ class ObservationStore:
         dup = df.duplicated(KEY_COLUMNS, keep=False)
         if dup.any():
             sources = sorted(df.loc[dup, "source"].unique())
-            raise DataError(f"{self.observation_dir}: the same observation comes from several "
-                            f"sources {sources} -> remove one source file or drop the overlap")
+            raise DataError(
+                f"{self.observation_dir}: the same observation comes from several "
+                f"sources {sources} -> remove one source file or drop the overlap"
+            )
         return df
 
     def fingerprint(self) -> str:
         """Hash over all stored files: changes whenever any observation or area changes."""
         h = hashlib.sha256()
-        for p in [self.areas_path, *sorted(self.observation_dir.glob("*.parquet")),
-                  *sorted(self.survey_dir.glob("*.parquet"))]:
+        for p in [
+            self.areas_path,
+            *sorted(self.observation_dir.glob("*.parquet")),
+            *sorted(self.survey_dir.glob("*.parquet")),
+        ]:
             h.update(p.name.encode())
             h.update(file_sha256(p).encode())
         return h.hexdigest()[:16]

@@ -23,11 +23,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .area_ids import is_valid_area_id
 from .catalogue import Catalogue, load_catalogue
 from .errors import DataError
 from .indicators import INDICATOR_COLUMNS
 from .methods import wilson_interval
-from .store import is_valid_area_id
 
 Z = 1.959964
 BASE_COLUMNS = ["area_id", "year", "weight", "sex", "nationality", "migration_background"]
@@ -44,14 +44,18 @@ def validate_survey(df: pd.DataFrame, origin: str) -> pd.DataFrame:
     """Check survey microdata at the boundary; errors name the file, row and column."""
     missing = [c for c in BASE_COLUMNS if c not in df.columns]
     if missing:
-        raise DataError(f"{origin}: missing columns {missing}; survey microdata need "
-                        f"{BASE_COLUMNS} plus one column per item")
+        raise DataError(
+            f"{origin}: missing columns {missing}; survey microdata need "
+            f"{BASE_COLUMNS} plus one column per item"
+        )
     df = df.reset_index(drop=True).copy()
 
     def fail(mask, column, problem):
         row = int(np.flatnonzero(np.asarray(mask))[0])
-        raise DataError(f"{origin}: {problem} in column '{column}' (row {row + 1}: "
-                        f"{df.loc[row, column]!r}; {int(np.asarray(mask).sum())} rows)")
+        raise DataError(
+            f"{origin}: {problem} in column '{column}' (row {row + 1}: "
+            f"{df.loc[row, column]!r}; {int(np.asarray(mask).sum())} rows)"
+        )
 
     df["area_id"] = df["area_id"].astype(str)
     bad = ~df["area_id"].map(is_valid_area_id)
@@ -64,8 +68,11 @@ def validate_survey(df: pd.DataFrame, origin: str) -> pd.DataFrame:
         df[column] = values
     df["year"] = df["year"].astype("int64")
     df["sex"] = df["sex"].astype(str).str.lower().replace({"w": "f"})
-    for column, allowed in (("sex", {"f", "m"}), ("nationality", {"german", "foreign"}),
-                            ("migration_background", {"with", "without"})):
+    for column, allowed in (
+        ("sex", {"f", "m"}),
+        ("nationality", {"german", "foreign"}),
+        ("migration_background", {"with", "without"}),
+    ):
         bad = ~df[column].astype(str).isin(allowed)
         if bad.any():
             fail(bad, column, f"value not in {sorted(allowed)}")
@@ -73,10 +80,13 @@ def validate_survey(df: pd.DataFrame, origin: str) -> pd.DataFrame:
         codes = pd.to_numeric(df[item], errors="coerce")
         if (codes.isna() & df[item].notna() & (df[item].astype(str).str.strip() != "")).any():
             fail(codes.isna() & df[item].notna(), item, "answer code is not a number")
-        df[item] = codes.where(codes >= 0)          # negative codes: missing by convention
+        df[item] = codes.where(codes >= 0)  # negative codes: missing by convention
     if (df["nationality"].eq("foreign") & df["migration_background"].eq("without")).any():
-        fail(df["nationality"].eq("foreign") & df["migration_background"].eq("without"),
-             "migration_background", "a foreign national always has a migration background")
+        fail(
+            df["nationality"].eq("foreign") & df["migration_background"].eq("without"),
+            "migration_background",
+            "a foreign national always has a migration background",
+        )
     return df
 
 
@@ -86,20 +96,43 @@ def _shares(micro: pd.DataFrame, item: str, positive: list) -> pd.DataFrame:
     w = valid["weight"]
     frames = []
     for group, selector in GROUPS.items():
-        mask = np.ones(len(valid), dtype=bool) if selector is None else \
-            (valid[selector[0]] == selector[1]).to_numpy()
-        d = pd.DataFrame({"area_id": valid["area_id"], "year": valid["year"], "w": w, "y": y,
-                          "wy": w * y, "w2": w * w, "w2y": w * w * y})[mask]
-        agg = d.groupby(["area_id", "year"]).agg(
-            sw=("w", "sum"), swy=("wy", "sum"), sw2=("w2", "sum"), sw2y=("w2y", "sum"),
-            n=("w", "size"), y_count=("y", "sum"), w_min=("w", "min"), w_max=("w", "max"),
-        ).reset_index()
+        mask = (
+            np.ones(len(valid), dtype=bool)
+            if selector is None
+            else (valid[selector[0]] == selector[1]).to_numpy()
+        )
+        d = pd.DataFrame(
+            {
+                "area_id": valid["area_id"],
+                "year": valid["year"],
+                "w": w,
+                "y": y,
+                "wy": w * y,
+                "w2": w * w,
+                "w2y": w * w * y,
+            }
+        )[mask]
+        agg = (
+            d.groupby(["area_id", "year"])
+            .agg(
+                sw=("w", "sum"),
+                swy=("wy", "sum"),
+                sw2=("w2", "sum"),
+                sw2y=("w2y", "sum"),
+                n=("w", "size"),
+                y_count=("y", "sum"),
+                w_min=("w", "min"),
+                w_max=("w", "max"),
+            )
+            .reset_index()
+        )
         frames.append(agg.assign(group=group))
     return pd.concat(frames, ignore_index=True)
 
 
-def survey_indicators(micro: pd.DataFrame, catalogue: Catalogue | None = None,
-                      min_cases: int = 30) -> pd.DataFrame:
+def survey_indicators(
+    micro: pd.DataFrame, catalogue: Catalogue | None = None, min_cases: int = 30
+) -> pd.DataFrame:
     """Indicator rows (with ``ci_low``, ``ci_high``, ``n_cases``) for every survey indicator."""
     catalogue = catalogue or load_catalogue()
     rows = []
@@ -117,16 +150,28 @@ def survey_indicators(micro: pd.DataFrame, catalogue: Catalogue | None = None,
         lo = np.where(unweighted, [a for a, _ in wilson], lo)
         hi = np.where(unweighted, [b for _, b in wilson], hi)
         ok = s["n"] >= min_cases
-        rows.append(pd.DataFrame({
-            "indicator_id": ind.id, "topic": ind.topic, "area_id": s["area_id"], "year": s["year"],
-            "group": s["group"], "sex": "total",
-            "value": np.where(ok, p * ind.multiplier, np.nan),
-            "numerator": np.nan, "denominator": np.nan, "unit": ind.unit,
-            "status": np.where(ok, "estimated", "suppressed"),
-            "reason": np.where(ok, "", "too_few_cases"), "detail": item,
-            "ci_low": np.where(ok, lo * ind.multiplier, np.nan),
-            "ci_high": np.where(ok, hi * ind.multiplier, np.nan),
-            "n_cases": s["n"].astype(float)}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "indicator_id": ind.id,
+                    "topic": ind.topic,
+                    "area_id": s["area_id"],
+                    "year": s["year"],
+                    "group": s["group"],
+                    "sex": "total",
+                    "value": np.where(ok, p * ind.multiplier, np.nan),
+                    "numerator": np.nan,
+                    "denominator": np.nan,
+                    "unit": ind.unit,
+                    "status": np.where(ok, "estimated", "suppressed"),
+                    "reason": np.where(ok, "", "too_few_cases"),
+                    "detail": item,
+                    "ci_low": np.where(ok, lo * ind.multiplier, np.nan),
+                    "ci_high": np.where(ok, hi * ind.multiplier, np.nan),
+                    "n_cases": s["n"].astype(float),
+                }
+            )
+        )
     if not rows:
         return pd.DataFrame(columns=INDICATOR_COLUMNS)
     return pd.concat(rows, ignore_index=True)[INDICATOR_COLUMNS]

@@ -37,7 +37,9 @@ report.key_figures()
 report.time_series()
 
 # %%
-report.by_sex(["labor.svb_employment_rate", "labor.unemployment_rate", "labor.unemployment_density"])
+report.by_sex(
+    ["labor.svb_employment_rate", "labor.unemployment_rate", "labor.unemployment_density"]
+)
 
 # %%
 report.relation("demography.foreign_share", "labor.sgb2_rate")

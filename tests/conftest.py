@@ -1,23 +1,34 @@
-"""Shared fixtures: the demo Land (generated once per session) and scenario builders."""
+"""Shared fixtures: the demo Land (generated once per session) and scenario builders.
+
+Backtests read real official files from the folder named by the environment variable
+``INTMON_REALDATA`` (default: ``realdata/`` in the repository, git-ignored); docs/realdata.md
+lists the files and where to download them. Without them those tests skip.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from intmon_utils import demo, published
+from intmon_utils import published, synthetic
 from intmon_utils.store import ObservationStore
 
 PROJECT = Path(__file__).resolve().parents[1]
-REALDATA = PROJECT.parent / "shared" / "realdata"
+REALDATA = Path(os.environ.get("INTMON_REALDATA") or PROJECT / "realdata")
+REALDATA_MISSING = (
+    f"real official files not found in {REALDATA}: set INTMON_REALDATA to the "
+    f"folder described in docs/realdata.md (backtests against published values)"
+)
+needs_realdata = pytest.mark.skipif(not REALDATA.is_dir(), reason=REALDATA_MISSING)
 
 
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory) -> ObservationStore:
-    return demo.write_demo_data(tmp_path_factory.mktemp("demo") / "data")
+    return synthetic.write_demo_data(tmp_path_factory.mktemp("demo") / "data")
 
 
 @pytest.fixture(scope="session")
@@ -37,17 +48,31 @@ def obs(rows, area_level="district", source="test"):
     for r in rows:
         area, year, variable, group, sex, age, value, *status = r
         st = status[0] if status else ("zero" if value == 0 else "ok")
-        records.append({"area_id": area, "area_level": area_level, "year": year,
-                        "variable": variable, "group": group, "sex": sex, "age": age,
-                        "value": value, "status": st, "source": source})
+        records.append(
+            {
+                "area_id": area,
+                "area_level": area_level,
+                "year": year,
+                "variable": variable,
+                "group": group,
+                "sex": sex,
+                "age": age,
+                "value": value,
+                "status": st,
+                "source": source,
+            }
+        )
     return pd.DataFrame(records)
 
 
 def make_project(tmp_path: Path, area_ids: list[str]) -> Path:
     """A throw-away project folder with the notebooks and the given demo parameter files."""
     project = tmp_path / "project"
-    shutil.copytree(PROJECT / "notebooks", project / "notebooks",
-                    ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"))
+    shutil.copytree(
+        PROJECT / "notebooks",
+        project / "notebooks",
+        ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"),
+    )
     (project / "parameters").mkdir(parents=True)
     shutil.copy(PROJECT / "parameters" / "defaults.yml", project / "parameters")
     for area in area_ids:

@@ -2,9 +2,11 @@
 
 import pytest
 
-from intmon_utils.catalogue import LANGUAGES, TEXT_FIELDS, TOPICS, load_catalogue, parse_catalogue
+from intmon_utils.catalogue import TEXT_FIELDS, load_catalogue, parse_catalogue
 from intmon_utils.errors import CatalogueError
-from intmon_utils.indicators import VALUED_STATUSES
+from intmon_utils.statuses import VALUED_INDICATORS
+from intmon_utils.texts import LANGUAGES
+from intmon_utils.topics import TOPICS
 from intmon_utils.vocabulary import load_vocabulary
 
 
@@ -13,8 +15,11 @@ def test_size_per_topic():
     for topic in TOPICS[1:]:
         assert len(cat.by_topic(topic)) >= 6, topic
     ids = {i.id for i in cat.by_topic("demography")}
-    assert {"demography.foreign_share", "demography.migration_background_share",
-            "demography.naturalisations_per_1000_foreigners"} <= ids
+    assert {
+        "demography.foreign_share",
+        "demography.migration_background_share",
+        "demography.naturalisations_per_1000_foreigners",
+    } <= ids
 
 
 def test_every_text_in_both_languages_and_distinct():
@@ -35,7 +40,7 @@ def test_every_variable_in_vocabulary():
 
 def test_every_indicator_computes_on_demo_data(demo_published):
     _, table = demo_published
-    ok = table[table["status"].isin(VALUED_STATUSES)]
+    ok = table[table["status"].isin(VALUED_INDICATORS)]
     for ind in load_catalogue():
         got = ok[ok["indicator_id"] == ind.id]
         assert len(got), f"{ind.id} has no value anywhere in the demo data"
@@ -44,10 +49,17 @@ def test_every_indicator_computes_on_demo_data(demo_published):
 
 def test_invalid_entry_is_rejected():
     raw = load_catalogue()
-    entry = {"id": "labor.x", "topic": "labor", "unit": "percent", "direction": "neutral",
-             "numerator": {"variable": "unemployd"}, "denominator": {"variable": "population"},
-             "levels": ["district"], "references": [{"ref": "r", "note": {"de": "a", "en": "b"}}],
-             **{f: {"de": "a", "en": "b"} for f in TEXT_FIELDS}}
+    entry = {
+        "id": "labor.x",
+        "topic": "labor",
+        "unit": "percent",
+        "direction": "neutral",
+        "numerator": {"variable": "unemployd"},
+        "denominator": {"variable": "population"},
+        "levels": ["district"],
+        "references": [{"ref": "r", "note": {"de": "a", "en": "b"}}],
+        **{f: {"de": "a", "en": "b"} for f in TEXT_FIELDS},
+    }
     with pytest.raises(CatalogueError, match="unemployd"):
         parse_catalogue({"indicators": [entry]})
     entry["numerator"] = {"variable": "unemployed"}

@@ -15,16 +15,33 @@ TOPICS = ("overview", "education", "labor", "housing", "participation")
 
 
 def intmon(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "intmon_utils.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "intmon_utils.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def test_run_two_areas_with_one_broken_parameter_file(demo_store, tmp_path):
     project = make_project(tmp_path, ["99104000", "99204"])
     # unquoted id: YAML reads a number, which must be rejected without stopping the others
     (project / "parameters" / "99103000.yml").write_text("area_id: 99103000\nname: Steinbrügge\n")
-    proc = intmon("--project", str(project), "run", "--area", "99104000", "99204", "99103000",
-                  "--jobs", "2", "--quiet", "--data", str(demo_store.root))
+    proc = intmon(
+        "--project",
+        str(project),
+        "run",
+        "--area",
+        "99104000",
+        "99204",
+        "99103000",
+        "--jobs",
+        "2",
+        "--quiet",
+        "--data",
+        str(demo_store.root),
+    )
     assert proc.returncode == 1, proc.stderr
     assert "10 reports written, 0 unchanged (skipped), 1 failed" in proc.stdout
     assert "99103000.yml: key 'area_id'" in proc.stdout and "quote" in proc.stdout
@@ -34,8 +51,9 @@ def test_run_two_areas_with_one_broken_parameter_file(demo_store, tmp_path):
     assert ok == {(a, t) for a in ("99104000", "99204") for t in TOPICS}
     failed = [j for j in manifest if j["status"] == "failed"]
     assert len(failed) == 1 and "99103000.yml" in failed[0]["error"]
-    assert all(len(j["input_hash"]) == 16 and j["duration"] > 0 for j in manifest
-               if j["status"] == "ok")
+    assert all(
+        len(j["input_hash"]) == 16 and j["duration"] > 0 for j in manifest if j["status"] == "ok"
+    )
     index = (year_dir / "index.html").read_text()
     for area in ("99104000", "99204"):
         for topic in TOPICS:
@@ -49,15 +67,30 @@ def test_run_two_areas_with_one_broken_parameter_file(demo_store, tmp_path):
 
 def test_values_prints_the_published_numbers(demo_store, demo_published, tmp_path):
     project = make_project(tmp_path, ["99104000"])
-    proc = intmon("--project", str(project), "values", "--area", "99104000", "--year", "2024",
-                  "--indicator", "labor.unemployment_rate", "--format", "csv",
-                  "--data", str(demo_store.root))
+    proc = intmon(
+        "--project",
+        str(project),
+        "values",
+        "--area",
+        "99104000",
+        "--year",
+        "2024",
+        "--indicator",
+        "labor.unemployment_rate",
+        "--format",
+        "csv",
+        "--data",
+        str(demo_store.root),
+    )
     assert proc.returncode == 0, proc.stderr
     printed = pd.read_csv(io.StringIO(proc.stdout), dtype={"area_id": str})
     assert printed["area_id"].eq("99104000").all() and len(printed) >= 3
     _, table = demo_published
-    expected = table[(table["indicator_id"] == "labor.unemployment_rate")
-                     & (table["area_id"] == "99104000") & (table["year"] == 2024)]
+    expected = table[
+        (table["indicator_id"] == "labor.unemployment_rate")
+        & (table["area_id"] == "99104000")
+        & (table["year"] == 2024)
+    ]
     merged = printed.merge(expected, on=["group", "sex"], suffixes=("", "_engine"))
     assert len(merged) == len(expected)
     assert (merged["value"].fillna(-1) == merged["value_engine"].fillna(-1)).all()
@@ -66,21 +99,42 @@ def test_values_prints_the_published_numbers(demo_store, demo_published, tmp_pat
 
 def test_values_rejects_unknown_indicator_clearly(demo_store, tmp_path):
     project = make_project(tmp_path, [])
-    proc = intmon("--project", str(project), "values", "--area", "99104000", "--year", "2024",
-                  "--indicator", "labor.nope", "--data", str(demo_store.root))
+    proc = intmon(
+        "--project",
+        str(project),
+        "values",
+        "--area",
+        "99104000",
+        "--year",
+        "2024",
+        "--indicator",
+        "labor.nope",
+        "--data",
+        str(demo_store.root),
+    )
     assert proc.returncode == 2 and "unknown indicator 'labor.nope'" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
 def test_data_status_shows_what_each_area_lacks(demo_store):
-    proc = intmon("data", "status", "--level", "district", "--year", "2024", "--format", "csv",
-                  "--data", str(demo_store.root))
+    proc = intmon(
+        "data",
+        "status",
+        "--level",
+        "district",
+        "--year",
+        "2024",
+        "--format",
+        "csv",
+        "--data",
+        str(demo_store.root),
+    )
     assert proc.returncode == 0, proc.stderr
     status = pd.read_csv(io.StringIO(proc.stdout), dtype=str).set_index("area_id")
     city, landkreis = status.loc["99101000"], status.loc["99201"]
     have = lambda s: int(s.split("/")[0])  # noqa: E731
-    assert have(city["housing"]) > have(landkreis["housing"])           # no survey in the Kreis
-    assert have(city["demography"]) > have(landkreis["demography"])     # no migration background
+    assert have(city["housing"]) > have(landkreis["housing"])  # no survey in the Kreis
+    assert have(city["demography"]) > have(landkreis["demography"])  # no migration background
     assert city["labor"] == landkreis["labor"]
     proc = intmon("data", "status", "variables", "--area", "99201", "--data", str(demo_store.root))
     assert "2014–2024" in proc.stdout and "survey_persons" not in proc.stdout
@@ -91,8 +145,9 @@ def test_catalogue_renders_every_indicator_with_availability(demo_store, tmp_pat
 
     project = make_project(tmp_path, ["99101000", "99201"])
     for fmt in ("md", "xlsx"):
-        proc = intmon("--project", str(project), "catalogue", "--format", fmt,
-                      "--data", str(demo_store.root))
+        proc = intmon(
+            "--project", str(project), "catalogue", "--format", fmt, "--data", str(demo_store.root)
+        )
         assert proc.returncode == 0, proc.stderr
     md = (project / "outputs" / "indikatorenkatalog.md").read_text(encoding="utf-8")
     for ind in load_catalogue():
@@ -107,8 +162,19 @@ def test_catalogue_renders_every_indicator_with_availability(demo_store, tmp_pat
 
 def test_rerun_skips_unchanged_reports_and_redoes_changed_ones(demo_store, tmp_path):
     project = make_project(tmp_path, ["99104000"])
-    args = ("--project", str(project), "run", "--topic", "labor", "housing", "--quiet",
-            "--jobs", "1", "--data", str(demo_store.root))
+    args = (
+        "--project",
+        str(project),
+        "run",
+        "--topic",
+        "labor",
+        "housing",
+        "--quiet",
+        "--jobs",
+        "1",
+        "--data",
+        str(demo_store.root),
+    )
     first = intmon(*args)
     assert first.returncode == 0 and "2 reports written, 0 unchanged" in first.stdout
     html = project / "outputs/2024/99104000/labor.html"

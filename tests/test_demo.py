@@ -2,19 +2,19 @@
 
 import pandas as pd
 
-from intmon_utils import demo
-from intmon_utils.parameters import discover, load_parameters
+from intmon_utils import synthetic
+from intmon_utils.config.parameters import discover, load_parameters
 
 from conftest import PROJECT
 
 
 def test_deterministic():
-    a, areas_a, survey_a = demo.generate(seed=7)
-    b, areas_b, survey_b = demo.generate(seed=7)
+    a, areas_a, survey_a = synthetic.generate(seed=7)
+    b, areas_b, survey_b = synthetic.generate(seed=7)
     pd.testing.assert_frame_equal(a, b)
     pd.testing.assert_frame_equal(areas_a, areas_b)
     pd.testing.assert_frame_equal(survey_a, survey_b)
-    c, _, _ = demo.generate(seed=8)
+    c, _, _ = synthetic.generate(seed=8)
     assert not a["value"].equals(c["value"])
 
 
@@ -29,7 +29,7 @@ def test_structure(demo_frames):
     landkreise = areas[areas["kind"] == "landkreis"]["area_id"]
     assert len(landkreise) >= 3
     params = [load_parameters(p) for p in discover(PROJECT / "parameters")]
-    assert len(params) >= 12 and {p["area_id"] for p in params} <= set(areas["area_id"])
+    assert len(params) >= 12 and {p.area_id for p in params} <= set(areas["area_id"])
     assert observations["source"].str.contains("SYNTHETISCH").all()
     assert areas["synthetic"].all()
 
@@ -60,18 +60,27 @@ def test_plausible_magnitudes_and_gap_directions(demo_published, demo_frames):
     assert share.between(5, 35).all()
     cities = areas.loc[areas["kind"] == "kreisfreie_stadt", "area_id"]
     assert share[cities].between(10, 30).all()
-    for ind, worse in (("labor.unemployment_rate", "higher"), ("labor.sgb2_rate", "higher"),
-                       ("education.leavers_without_certificate", "higher"),
-                       ("education.grade8_gymnasium_share", "lower"),
-                       ("labor.svb_employment_rate", "lower")):
+    for ind, worse in (
+        ("labor.unemployment_rate", "higher"),
+        ("labor.sgb2_rate", "higher"),
+        ("education.leavers_without_certificate", "higher"),
+        ("education.grade8_gymnasium_share", "lower"),
+        ("labor.svb_employment_rate", "lower"),
+    ):
         f, g = values(ind, "foreign"), values(ind, "german")
-        both = f.notna() & g.notna()   # Sandmark has not yet delivered its 2024 leavers (...)
+        both = f.notna() & g.notna()  # Sandmark has not yet delivered its 2024 leavers (...)
         assert both.sum() >= 8, ind
         assert ((f > g) if worse == "higher" else (f < g))[both].all(), ind
 
 
 def test_official_symbols_present(demo_frames):
     observations, _ = demo_frames
-    assert {"zero", "secret", "not_yet_available", "uncertain", "not_meaningful", "estimated"} <= \
-        set(observations["status"])
+    assert {
+        "zero",
+        "secret",
+        "not_yet_available",
+        "uncertain",
+        "not_meaningful",
+        "estimated",
+    } <= set(observations["status"])
     assert observations.loc[observations["status"] == "secret", "value"].isna().all()

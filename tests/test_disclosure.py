@@ -10,42 +10,63 @@ from intmon_utils.indicators import compute_indicators
 
 from conftest import obs
 
-AREAS = pd.DataFrame({"area_id": ["11111", "11111-01", "11111-02", "11111-03"],
-                      "parent_id": ["", "11111", "11111", "11111"]})
+AREAS = pd.DataFrame(
+    {
+        "area_id": ["11111", "11111-01", "11111-02", "11111-03"],
+        "parent_id": ["", "11111", "11111", "11111"],
+    }
+)
 
 
 def cell(t, area="11111", group="total", sex="total", age="total", variable="unemployed"):
-    r = t[(t["area_id"] == area) & (t["group"] == group) & (t["sex"] == sex) & (t["age"] == age)
-          & (t["variable"] == variable)]
+    r = t[
+        (t["area_id"] == area)
+        & (t["group"] == group)
+        & (t["sex"] == sex)
+        & (t["age"] == age)
+        & (t["variable"] == variable)
+    ]
     assert len(r) == 1
     return r.iloc[0]
 
 
 def test_small_count_and_its_complement_are_suppressed():
-    data = obs([("11111", 2020, "unemployed", "total", "total", "total", 50),
-                ("11111", 2020, "unemployed", "german", "total", "total", 48),
-                ("11111", 2020, "unemployed", "foreign", "total", "total", 2)])
+    data = obs(
+        [
+            ("11111", 2020, "unemployed", "total", "total", "total", 50),
+            ("11111", 2020, "unemployed", "german", "total", "total", 48),
+            ("11111", 2020, "unemployed", "foreign", "total", "total", 2),
+        ]
+    )
     p = protect(data, AREAS.iloc[:1], min_count=3)
     assert cell(p, group="foreign")["disclosure"] == "primary"
     assert cell(p, group="german")["disclosure"] == "secondary"
-    assert cell(p, group="total")["status"] == "ok"        # the total may stay visible
+    assert cell(p, group="total")["status"] == "ok"  # the total may stay visible
     assert np.isnan(cell(p, group="german")["value"])
     assert violations(p, AREAS.iloc[:1], 3).empty
 
 
 def test_zero_stays_visible():
-    data = obs([("11111", 2020, "unemployed", "total", "total", "total", 50),
-                ("11111", 2020, "unemployed", "german", "total", "total", 50),
-                ("11111", 2020, "unemployed", "foreign", "total", "total", 0)])
+    data = obs(
+        [
+            ("11111", 2020, "unemployed", "total", "total", "total", 50),
+            ("11111", 2020, "unemployed", "german", "total", "total", 50),
+            ("11111", 2020, "unemployed", "foreign", "total", "total", 0),
+        ]
+    )
     p = protect(data, AREAS.iloc[:1], min_count=3)
     assert (p["disclosure"] == "").all() and cell(p, group="foreign")["value"] == 0
 
 
 def test_subdistrict_recoverable_from_city_total_is_protected():
-    data = obs([("11111", 2020, "unemployed", "total", "total", "total", 40),
-                ("11111-01", 2020, "unemployed", "total", "total", "total", 1),
-                ("11111-02", 2020, "unemployed", "total", "total", "total", 15),
-                ("11111-03", 2020, "unemployed", "total", "total", "total", 24)])
+    data = obs(
+        [
+            ("11111", 2020, "unemployed", "total", "total", "total", 40),
+            ("11111-01", 2020, "unemployed", "total", "total", "total", 1),
+            ("11111-02", 2020, "unemployed", "total", "total", "total", 15),
+            ("11111-03", 2020, "unemployed", "total", "total", "total", 24),
+        ]
+    )
     p = protect(data, AREAS, min_count=3)
     assert cell(p, area="11111-01")["disclosure"] == "primary"
     # the smallest other part goes too, so 40 - 15 - 24 no longer gives the secret 1
@@ -56,8 +77,12 @@ def test_subdistrict_recoverable_from_city_total_is_protected():
 
 def test_absent_part_recoverable_by_subtraction_is_protected():
     # foreign is not delivered, but total - german = 2 would reveal it
-    data = obs([("11111", 2020, "unemployed", "total", "total", "total", 50),
-                ("11111", 2020, "unemployed", "german", "total", "total", 48)])
+    data = obs(
+        [
+            ("11111", 2020, "unemployed", "total", "total", "total", 50),
+            ("11111", 2020, "unemployed", "german", "total", "total", 48),
+        ]
+    )
     assert len(violations(data, AREAS.iloc[:1], 3)) == 1
     p = protect(data, AREAS.iloc[:1], min_count=3)
     assert cell(p, group="german")["disclosure"] == "secondary"
@@ -65,12 +90,15 @@ def test_absent_part_recoverable_by_subtraction_is_protected():
 
 
 def test_secondary_suppression_propagates_across_dimensions():
-    # foreign/female = 2 -> foreign/male hidden (sex identity) -> german/male hidden (group identity)
+    # foreign/female = 2 -> foreign/male hidden (sex identity)
+    #                    -> german/male hidden (group identity)
     rows = []
     for group, f, m in (("total", 30, 40), ("german", 28, 25), ("foreign", 2, 15)):
-        rows += [("11111", 2020, "unemployed", group, "female", "total", f),
-                 ("11111", 2020, "unemployed", group, "male", "total", m),
-                 ("11111", 2020, "unemployed", group, "total", "total", f + m)]
+        rows += [
+            ("11111", 2020, "unemployed", group, "female", "total", f),
+            ("11111", 2020, "unemployed", group, "male", "total", m),
+            ("11111", 2020, "unemployed", group, "total", "total", f + m),
+        ]
     p = protect(obs(rows), AREAS.iloc[:1], min_count=3)
     assert violations(p, AREAS.iloc[:1], 3).empty
     hidden = p[p["status"] == "secret"]
@@ -78,10 +106,16 @@ def test_secondary_suppression_propagates_across_dimensions():
 
 
 def test_suppressed_input_never_yields_indicator_value():
-    data = obs([("11111", 2020, "unemployed", g, "total", "total", v) for g, v in
-                (("total", 50), ("german", 48), ("foreign", 2))]
-               + [("11111", 2020, "civilian_labour_force", g, "total", "total", v) for g, v in
-                  (("total", 1000), ("german", 800), ("foreign", 200))])
+    data = obs(
+        [
+            ("11111", 2020, "unemployed", g, "total", "total", v)
+            for g, v in (("total", 50), ("german", 48), ("foreign", 2))
+        ]
+        + [
+            ("11111", 2020, "civilian_labour_force", g, "total", "total", v)
+            for g, v in (("total", 1000), ("german", 800), ("foreign", 200))
+        ]
+    )
     t = compute_indicators(protect(data, AREAS.iloc[:1], 3))
     rate = t[t["indicator_id"] == "labor.unemployment_rate"].set_index("group")
     assert rate.loc["foreign", "status"] == "suppressed"
@@ -98,15 +132,17 @@ def test_demo_data_publishes_nothing_disclosive(demo_published, demo_frames):
     for column in ("numerator", "denominator"):
         shown = table[column].dropna()
         assert not ((shown > 0) & (shown < 3)).any()
-    assert (protected["disclosure"] == "primary").sum() > 0   # the demo does exercise it
+    assert (protected["disclosure"] == "primary").sum() > 0  # the demo does exercise it
 
 
 counts = st.integers(min_value=0, max_value=12)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(counts, counts, counts, counts), min_size=3, max_size=3),
-       st.integers(min_value=2, max_value=6))
+@given(
+    st.lists(st.tuples(counts, counts, counts, counts), min_size=3, max_size=3),
+    st.integers(min_value=2, max_value=6),
+)
 def test_property_random_tables_are_protected(parts, min_count):
     """Sub-districts × nationality × sex with random small counts: after protect() no
     identity (group, sex or area sums) has a single secret cell and no small count is
@@ -115,8 +151,12 @@ def test_property_random_tables_are_protected(parts, min_count):
     city = {}
     for i, (gf, gm, ff, fm) in enumerate(parts, start=1):
         area = f"11111-0{i}"
-        cells = {("german", "female"): gf, ("german", "male"): gm,
-                 ("foreign", "female"): ff, ("foreign", "male"): fm}
+        cells = {
+            ("german", "female"): gf,
+            ("german", "male"): gm,
+            ("foreign", "female"): ff,
+            ("foreign", "male"): fm,
+        }
         for (g, s), v in list(cells.items()):
             cells[(g, "total")] = cells.get((g, "total"), 0) + v
             cells[("total", s)] = cells.get(("total", s), 0) + v

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from intmon_utils.kernel import WarmKernel
+from intmon_utils.runner.kernel import WarmKernel
 
 pytestmark = pytest.mark.notebooks
 
-POLLUTER = '''
+POLLUTER = """
 import os, sys, random
 import numpy as np, pandas as pd, matplotlib
 leaked_variable = 42
@@ -24,8 +24,8 @@ sys.path.append("/leaked/path")
 import helper_module
 helper_module.counter.append(1)
 os.chdir("/")
-'''
-OBSERVER = '''
+"""
+OBSERVER = """
 import os, sys, json, random
 import numpy as np, pandas as pd, matplotlib
 import helper_module
@@ -37,13 +37,21 @@ state = {"variable": "leaked_variable" in globals(),
          "sys_path": "/leaked/path" in sys.path, "helper_counter": len(helper_module.counter)}
 with open(result_file, "w") as fh:
     json.dump(state, fh)
-'''
+"""
 
 
 def _notebook(path, code):
-    nb = new_notebook(cells=[new_code_cell("result_file = ''", metadata={"tags": ["parameters"]}),
-                             new_code_cell(code)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb = new_notebook(
+        cells=[
+            new_code_cell("result_file = ''", metadata={"tags": ["parameters"]}),
+            new_code_cell(code),
+        ]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
     return path
 
@@ -53,8 +61,12 @@ def kernel_project(tmp_path_factory):
     project = tmp_path_factory.mktemp("kernel")
     (project / "helper_module.py").write_text("counter = []\n")
     kernel = WarmKernel(project)
-    yield project, kernel, _notebook(project / "polluter.ipynb", POLLUTER), \
-        _notebook(project / "observer.ipynb", OBSERVER)
+    yield (
+        project,
+        kernel,
+        _notebook(project / "polluter.ipynb", POLLUTER),
+        _notebook(project / "observer.ipynb", OBSERVER),
+    )
     kernel.shutdown()
 
 
@@ -62,7 +74,7 @@ def _observe(kernel, project, polluter, observer, name, skip_reset=False):
     result = project / f"{name}.json"
     kernel.execute_notebook(polluter, project / "out_polluter.ipynb", {"result_file": ""})
     if skip_reset:
-        kernel._fresh = True   # pretend the kernel was just started: no reset happens
+        kernel._fresh = True  # pretend the kernel was just started: no reset happens
     kernel.execute_notebook(observer, project / "out_observer.ipynb", {"result_file": str(result)})
     return json.loads(result.read_text())
 
@@ -70,18 +82,18 @@ def _observe(kernel, project, polluter, observer, name, skip_reset=False):
 def test_next_notebook_sees_none_of_the_previous_ones_state(kernel_project):
     project, kernel, polluter, observer = kernel_project
     state = _observe(kernel, project, polluter, observer, "reset")
-    assert kernel.starts == 1                  # one kernel served both notebooks
+    assert kernel.starts == 1  # one kernel served both notebooks
     after_seed_0 = np.random.RandomState(0)
     after_seed_0.random_sample(3)
     assert state["variable"] is False
-    assert state["max_rows"] == 60             # pandas' default
-    assert state["linewidth"] == 1.5           # matplotlib's default
+    assert state["max_rows"] == 60  # pandas' default
+    assert state["linewidth"] == 1.5  # matplotlib's default
     assert state["numpy_draw"] != after_seed_0.random_sample()
     assert state["random_draw"] != __import__("random").Random(0).random()
     assert state["env"] is None
     assert state["cwd"] == str(project.resolve())
     assert state["sys_path"] is False
-    assert state["helper_counter"] == 0        # a project module is imported afresh
+    assert state["helper_counter"] == 0  # a project module is imported afresh
 
 
 def test_without_the_reset_everything_leaks(kernel_project):
@@ -127,13 +139,13 @@ def test_cell_timeout_fails_the_notebook_and_frees_the_kernel(kernel_project):
 
 def test_kernel_restarts_when_it_outgrows_its_memory_limit(kernel_project):
     project, kernel, _, observer = kernel_project
-    assert 30 < kernel.rss_mib() < 1024      # the kernel's own memory is measured
+    assert 30 < kernel.rss_mib() < 1024  # the kernel's own memory is measured
     starts = kernel.starts
     kernel.max_rss_mib = 1
     try:
-        kernel.execute_notebook(observer, project / "out_observer.ipynb",
-                                {"result_file": str(project / "memory.json")})
+        kernel.execute_notebook(
+            observer, project / "out_observer.ipynb", {"result_file": str(project / "memory.json")}
+        )
     finally:
         kernel.max_rss_mib = 1024
     assert kernel.starts == starts + 1
-

@@ -10,7 +10,7 @@ import pytest
 from intmon_utils import methods
 from intmon_utils.errors import DataError
 
-from conftest import REALDATA
+from conftest import REALDATA, needs_realdata
 
 
 def test_dissimilarity_hand_computed():
@@ -20,11 +20,11 @@ def test_dissimilarity_hand_computed():
 
 
 def test_dissimilarity_edge_cases():
-    assert methods.dissimilarity([7], [3]).value == pytest.approx(0.0)       # one unit only
-    m = methods.dissimilarity([10, 0, 0], [5, 5, 0])                          # an empty unit
+    assert methods.dissimilarity([7], [3]).value == pytest.approx(0.0)  # one unit only
+    m = methods.dissimilarity([10, 0, 0], [5, 5, 0])  # an empty unit
     assert m.n_units == 2 and m.n_excluded == 1
     assert m.value == pytest.approx(0.5 * (abs(1 - 0.5) + abs(0 - 0.5)))
-    assert math.isnan(methods.dissimilarity([0, 0], [3, 4]).value)           # group absent
+    assert math.isnan(methods.dissimilarity([0, 0], [3, 4]).value)  # group absent
     with pytest.raises(DataError, match="secret"):
         methods.dissimilarity([1, np.nan], [2, 3])
 
@@ -32,7 +32,8 @@ def test_dissimilarity_edge_cases():
 def test_segregation_isolation_exposure_concentration():
     x, t = [5, 5], [10, 20]
     assert methods.segregation_index(x, t).value == pytest.approx(0.25)
-    # the algebraic form of domain reference §4.7: Σ t_i |p_i − P| / (2 T P (1 − P))
+    # the equivalent algebraic form (docs/methods/segregation.md):
+    # Σ t_i |p_i − P| / (2 T P (1 − P))
     P = 10 / 30
     assert (10 * abs(0.5 - P) + 20 * abs(0.25 - P)) / (2 * 30 * P * (1 - P)) == pytest.approx(0.25)
     assert methods.isolation(x, t).value == pytest.approx(0.5 * 0.5 + 0.5 * 0.25)
@@ -55,10 +56,10 @@ def test_direct_standardisation_textbook_example():
     rates = pd.Series({"young": 0.02, "old": 0.10})
     young_pop = pd.Series({"young": 900, "old": 100})
     old_pop = pd.Series({"young": 300, "old": 700})
-    crude_young = (rates * young_pop).sum() / young_pop.sum()        # 0.028
-    crude_old = (rates * old_pop).sum() / old_pop.sum()              # 0.076
+    crude_young = (rates * young_pop).sum() / young_pop.sum()  # 0.028
+    crude_old = (rates * old_pop).sum() / old_pop.sum()  # 0.076
     assert crude_young == pytest.approx(0.028) and crude_old == pytest.approx(0.076)
-    standard = pd.Series({"young": 600, "old": 400})                 # 0.02·0.6 + 0.10·0.4
+    standard = pd.Series({"young": 600, "old": 400})  # 0.02·0.6 + 0.10·0.4
     assert methods.direct_standardisation(rates, standard) == pytest.approx(0.052)
     with pytest.raises(DataError, match="age bands differ"):
         methods.direct_standardisation(rates, pd.Series({"young": 1}))
@@ -91,11 +92,15 @@ def test_trend_and_goal_state():
 
 def test_peer_position():
     v = pd.Series({"A": 5.0, "B": 7.0, "C": 3.0})
-    assert methods.peer_position(v, "A", higher_is_better=False) == {"mean": 5.0, "rank": 2, "of": 3}
+    assert methods.peer_position(v, "A", higher_is_better=False) == {
+        "mean": 5.0,
+        "rank": 2,
+        "of": 3,
+    }
     assert methods.peer_position(v, "B", higher_is_better=True)["rank"] == 1
 
 
-@pytest.mark.skipif(not REALDATA.is_dir(), reason="../shared/realdata is absent")
+@needs_realdata
 def test_dissimilarity_on_berlin_planungsraeume():
     """Foreigners vs Germans over the 542 LOR Planungsräume (two of them empty), read with the
     district importer and checked against an independent calculation on the raw file."""
@@ -103,11 +108,15 @@ def test_dissimilarity_on_berlin_planungsraeume():
 
     from conftest import PROJECT
 
-    path = REALDATA / "05_berlin_lor_einwohner" / "berlin-lor-population-2022-01-t1-planning-areas.csv"
+    path = (
+        REALDATA / "05_berlin_lor_einwohner" / "berlin-lor-population-2022-01-t1-planning-areas.csv"
+    )
     obs, areas = read_district_table(path, PROJECT / "mappings" / "berlin-lor-t1.yml")
     plr = areas.loc[areas["level"] == "subdistrict", "area_id"]
     plr = plr[plr.str.len() == len("11000000-01100101")]
-    pop = obs[obs["area_id"].isin(plr)].pivot_table(index="area_id", columns="group", values="value")
+    pop = obs[obs["area_id"].isin(plr)].pivot_table(
+        index="area_id", columns="group", values="value"
+    )
     m = methods.dissimilarity(pop["foreign"], pop["german"])
     assert m.n_units + m.n_excluded == 542 and m.n_excluded == 2
 
@@ -124,18 +133,24 @@ def test_dissimilarity_on_berlin_planungsraeume():
     assert 0.2 < m.value < 0.5
 
 
-
 def test_spatial_catalogue_indicator_matches_the_method(demo_published, demo_frames):
     """housing.dissimilarity_foreign_german in the published table equals methods.dissimilarity
     over the city's published sub-district counts."""
     protected, table = demo_published
     _, areas = demo_frames
     subs = areas.loc[areas["parent_id"] == "99101000", "area_id"]
-    cells = protected[protected["area_id"].isin(subs) & (protected["variable"] == "population")
-                      & (protected["year"] == 2024) & (protected["sex"] == "total")
-                      & (protected["age"] == "total")]
+    cells = protected[
+        protected["area_id"].isin(subs)
+        & (protected["variable"] == "population")
+        & (protected["year"] == 2024)
+        & (protected["sex"] == "total")
+        & (protected["age"] == "total")
+    ]
     wide = cells.pivot_table(index="area_id", columns="group", values="value")
     expected = methods.dissimilarity(wide["foreign"], wide["german"])
-    row = table[(table["indicator_id"] == "housing.dissimilarity_foreign_german")
-                & (table["area_id"] == "99101000") & (table["year"] == 2024)].iloc[0]
+    row = table[
+        (table["indicator_id"] == "housing.dissimilarity_foreign_german")
+        & (table["area_id"] == "99101000")
+        & (table["year"] == 2024)
+    ].iloc[0]
     assert row["value"] == pytest.approx(expected.value * 100) and row["n_cases"] == len(subs)

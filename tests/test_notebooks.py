@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from intmon_utils import run
+from intmon_utils import runner
 from intmon_utils.store import ObservationStore
 
 from conftest import make_project
@@ -17,8 +17,15 @@ pytestmark = pytest.mark.notebooks
 
 
 def _job(project, area, topic):
-    return run.Job(area, topic, 2024, f"parameters/{area}.yml", f"notebooks/{topic}.ipynb",
-                   f"outputs/2024/{area}", "test")
+    return runner.Job(
+        area,
+        topic,
+        2024,
+        f"parameters/{area}.yml",
+        f"notebooks/{topic}.ipynb",
+        f"outputs/2024/{area}",
+        "test",
+    )
 
 
 def _text(html_doc):
@@ -29,8 +36,10 @@ def _text(html_doc):
 @pytest.fixture(scope="module")
 def executed(demo_store, tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("nb"), ["99101000", "99201"])
-    results = {area: run.execute(_job(project, area, "labor"), str(project), str(demo_store.root))
-               for area in ("99101000", "99201")}
+    results = {
+        area: runner.execute(_job(project, area, "labor"), str(project), str(demo_store.root))
+        for area in ("99101000", "99201")
+    }
     return project, results
 
 
@@ -45,23 +54,38 @@ def test_city_report(executed, demo_published):
     assert 'class="jp-InputArea' not in doc
     # the template's stylesheet is shared, not inlined in every report
     assert '<link rel="stylesheet" href="../report.css">' in doc
-    assert "<style" not in doc[:doc.index("</head>")]
+    assert "<style" not in doc[: doc.index("</head>")]
     assert (out.parent / "report.css").stat().st_size > 100_000
     assert "SYNTHETISCHE DEMODATEN" in text
-    assert "Stichtage und Zeiträume: " in text and "Arbeitslose (Jahresdurchschnitt): Jahresdurchschnitt" in text
-    for heading in ("Kennzahlen", "Entwicklung im Zeitverlauf", "Kleinräumige Unterschiede", "Gesperrte Werte 2024",
-                    "Ziele", "Interpretation und qualitative Befunde", "Datenverfügbarkeit",
-                    "Methoden und Quellen"):
+    assert (
+        "Stichtage und Zeiträume: " in text
+        and "Arbeitslose (Jahresdurchschnitt): Jahresdurchschnitt" in text
+    )
+    for heading in (
+        "Kennzahlen",
+        "Entwicklung im Zeitverlauf",
+        "Kleinräumige Unterschiede",
+        "Gesperrte Werte 2024",
+        "Ziele",
+        "Interpretation und qualitative Befunde",
+        "Datenverfügbarkeit",
+        "Methoden und Quellen",
+    ):
         assert heading in text, heading
     # the key-figures table shows the same number the engine computed
     _, table = demo_published
-    r = table[(table["indicator_id"] == "labor.unemployment_rate") & (table["area_id"] == "99101000")
-              & (table["year"] == 2024) & (table["group"] == "foreign") & (table["sex"] == "total")]
+    r = table[
+        (table["indicator_id"] == "labor.unemployment_rate")
+        & (table["area_id"] == "99101000")
+        & (table["year"] == 2024)
+        & (table["group"] == "foreign")
+        & (table["sex"] == "total")
+    ]
     shown = f"{r['value'].iloc[0]:.1f}".replace(".", ",") + " %"
     assert shown in text
     key = pd.read_csv(out / "tables/labor_key_figures.csv", sep=";", dtype=str)
     assert shown in key["Wert"].tolist()
-    assert set(key["Stand"]) == {"2024"}          # labour data are annual
+    assert set(key["Stand"]) == {"2024"}  # labour data are annual
     assert (key["data_origin"] == "synthetic demo data (intmon), not real").all()
     # the commentary file of the demo city is shown; the goal is tracked
     assert "Anerkennung ausländischer Berufsabschlüsse" in text
@@ -69,12 +93,19 @@ def test_city_report(executed, demo_published):
     assert "Trendgerade der letzten fünf Jahre" in text
     # topic-specific sections: women and men; relation across the Stadtteile with its r
     assert "Frauen und Männer" in text
-    subs = table[table["area_id"].str.startswith("99101000-") & (table["year"] == 2024)
-                 & (table["sex"] == "total") & (table["group"] == "total")]
+    subs = table[
+        table["area_id"].str.startswith("99101000-")
+        & (table["year"] == 2024)
+        & (table["sex"] == "total")
+        & (table["group"] == "total")
+    ]
     x = subs[subs["indicator_id"] == "demography.foreign_share"].set_index("area_id")["value"]
     y = subs[subs["indicator_id"] == "labor.sgb2_rate"].set_index("area_id")["value"]
     r = np.corrcoef(x, y.reindex(x.index))[0, 1]
-    assert f"{len(x)} Teilgebiete, Stand 2024; Korrelationskoeffizient r = {r:+.2f}".replace(".", ",") in text
+    assert (
+        f"{len(x)} Teilgebiete, Stand 2024; Korrelationskoeffizient r = {r:+.2f}".replace(".", ",")
+        in text
+    )
     assert (out / "figures/labor_relation_demography.foreign_share_labor.sgb2_rate.png").exists()
     assert (out / "figures/labor_time_series.png").stat().st_size > 10_000
     # this city asks for vector figures too (figure_formats); the Landkreis gets PNG only
@@ -106,7 +137,7 @@ def test_ags_with_leading_zero_survives_into_the_notebook(demo_store, tmp_path):
     store.write_observations(observations, "renamed")
     project = make_project(tmp_path, [])
     (project / "parameters/01001000.yml").write_text('area_id: "01001000"\nname: Testdorf\n')
-    result = run.execute(_job(project, "01001000", "overview"), str(project), str(store.root))
+    result = runner.execute(_job(project, "01001000", "overview"), str(project), str(store.root))
     assert result["status"] == "ok", result
     nb = nbformat.read(project / "outputs/2024/01001000/overview.ipynb", as_version=4)
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
@@ -148,9 +179,15 @@ def test_explore_widget_follows_the_selection(demo_store):
     ex.area.value = "99104000"
     ex.indicator.value = "labor.unemployment_rate"
     rows = ex.selection()
-    assert set(rows["area_id"]) == {"99104000"} and set(rows["group"]) == {"total", "german", "foreign"}
+    assert set(rows["area_id"]) == {"99104000"} and set(rows["group"]) == {
+        "total",
+        "german",
+        "foreign",
+    }
     ex.compare.value = ("99",)
     assert set(ex.selection()["area_id"]) == {"99104000", "99"}
     fig, table = ex.render()
     assert fig is not None and {"99104000", "99"} == set(table.index.get_level_values(0))
-    assert 2024 in table.columns and table.loc[("99104000", "foreign"), 2024].endswith(tuple("0123456789"))
+    assert 2024 in table.columns and table.loc[("99104000", "foreign"), 2024].endswith(
+        tuple("0123456789")
+    )

@@ -2,8 +2,15 @@
 
 import pytest
 
+from intmon_utils.config.parameters import (
+    DOC,
+    Parameters,
+    discover,
+    load_defaults,
+    load_parameters,
+    reference_table,
+)
 from intmon_utils.errors import ParameterError
-from intmon_utils.parameters import discover, load_parameters, reference_table
 
 from conftest import PROJECT
 
@@ -20,12 +27,12 @@ def test_every_shipped_parameter_file_is_valid():
     assert len(files) >= 12
     for path in files:
         params = load_parameters(path)
-        assert isinstance(params["area_id"], str) and params["area_id"] == path.stem
+        assert isinstance(params.area_id, str) and params.area_id == path.stem
 
 
 def test_quoted_ags_with_leading_zero_stays_text(tmp_path):
     p = load_parameters(write(tmp_path, "01001000.yml", 'area_id: "01001000"\nname: Flensburg\n'))
-    assert p["area_id"] == "01001000"
+    assert p.area_id == "01001000"
 
 
 def test_unquoted_ags_is_rejected_with_advice_to_quote(tmp_path):
@@ -42,18 +49,27 @@ def test_unquoted_peer_is_rejected(tmp_path):
         load_parameters(path)
 
 
-@pytest.mark.parametrize("text, key", [
-    ('area_id: "09761000"\nname: A\ncolour: red\n', "colour"),
-    ('area_id: "09761000"\nname: A\ndisclosure: {min_count: 0}\n', "disclosure.min_count"),
-    ('area_id: "09761000"\nname: A\ntopics: [sports]\n', "topics"),
-    ('area_id: "09761000"\nname: A\nyear: "2024"\n', "year"),
-    ('area_id: "09761000"\nname: A\nindicators: {exclude: [labor.nonsense]}\n', "indicators.exclude[0]"),
-    ('area_id: "09761000"\nname: A\ntargets: {labor.nonsense: {value: 1, by: 2030, direction: below}}\n',
-     "targets.labor.nonsense"),
-    ('area_id: "09761000"\nname: A\ncommentary: ../../etc\n', "commentary"),
-    ('area_id: "0976100"\nname: A\n', "area_id"),
-    ("name: A\n", "area_id"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ('area_id: "09761000"\nname: A\ncolour: red\n', "colour"),
+        ('area_id: "09761000"\nname: A\ndisclosure: {min_count: 0}\n', "disclosure.min_count"),
+        ('area_id: "09761000"\nname: A\ntopics: [sports]\n', "topics[0]"),
+        ('area_id: "09761000"\nname: A\nyear: "2024"\n', "year"),
+        (
+            'area_id: "09761000"\nname: A\nindicators: {exclude: [labor.nonsense]}\n',
+            "indicators.exclude[0]",
+        ),
+        (
+            'area_id: "09761000"\nname: A\n'
+            "targets: {labor.nonsense: {value: 1, by: 2030, direction: below}}\n",
+            "targets.labor.nonsense",
+        ),
+        ('area_id: "09761000"\nname: A\ncommentary: ../../etc\n', "commentary"),
+        ('area_id: "0976100"\nname: A\n', "area_id"),
+        ("name: A\n", "area_id"),
+    ],
+)
 def test_bad_values_name_file_and_key(tmp_path, text, key):
     path = write(tmp_path, "09761000.yml", text)
     with pytest.raises(ParameterError) as err:
@@ -67,19 +83,27 @@ def test_file_name_must_match_area_id(tmp_path):
 
 
 def test_defaults_are_merged_and_file_wins(tmp_path):
-    path = write(tmp_path, "09761000.yml", 'area_id: "09761000"\nname: A\nyear: 2023\n',
-                 defaults="year: 2024\ndisclosure: {min_count: 5}\n")
+    path = write(
+        tmp_path,
+        "09761000.yml",
+        'area_id: "09761000"\nname: A\nyear: 2023\n',
+        defaults="year: 2024\ndisclosure: {min_count: 5}\n",
+    )
     p = load_parameters(path)
-    assert p["year"] == 2023 and p["disclosure"]["min_count"] == 5 and p["language"] == "de"
-    assert p["commentary"] == str(tmp_path / "commentary" / "09761000")
+    assert p.year == 2023 and p.disclosure.min_count == 5 and p.language == "de"
+    assert p.commentary_dir == tmp_path / "commentary" / "09761000"
 
 
 def test_gap_target_is_understood(tmp_path):
-    path = write(tmp_path, "09761000.yml", 'area_id: "09761000"\nname: A\ntargets:\n'
-                 '  labor.unemployment_rate_gap: {value: 3.0, by: 2030, direction: below}\n')
-    goal = load_parameters(path)["targets"]["labor.unemployment_rate_gap"]
-    assert goal["measure"] == "gap" and goal["indicator_id"] == "labor.unemployment_rate"
-    assert goal["group"] == "foreign"
+    path = write(
+        tmp_path,
+        "09761000.yml",
+        'area_id: "09761000"\nname: A\ntargets:\n'
+        "  labor.unemployment_rate_gap: {value: 3.0, by: 2030, direction: below}\n",
+    )
+    goal = load_parameters(path).goals["labor.unemployment_rate_gap"]
+    assert goal.measure == "gap" and goal.indicator_id == "labor.unemployment_rate"
+    assert goal.group == "foreign"
 
 
 def test_parameter_reference_doc_is_generated_from_schema():
@@ -87,3 +111,76 @@ def test_parameter_reference_doc_is_generated_from_schema():
     assert doc == reference_table(), "docs/parameters.md is stale: run 'intmon docs'"
     for key in ("area_id", "disclosure", "targets", "data_gaps"):
         assert f"| `{key}` |" in doc
+
+
+def test_partial_override_keeps_the_stricter_default(tmp_path):
+    """Defect: an area file with only disclosure.min_cases silently reset min_count to 3."""
+    path = write(
+        tmp_path,
+        "09761000.yml",
+        'area_id: "09761000"\nname: A\ndisclosure: {min_cases: 50}\n',
+        defaults="disclosure: {min_count: 5}\n",
+    )
+    p = load_parameters(path)
+    assert p.thresholds == (5, 50)
+
+
+def test_nested_targets_merge_key_by_key(tmp_path):
+    defaults = "targets:\n  labor.unemployment_rate_gap: {value: 3.0, by: 2030, direction: below}\n"
+    path = write(
+        tmp_path,
+        "09761000.yml",
+        'area_id: "09761000"\nname: A\ntargets:\n  labor.unemployment_rate_gap: {value: 2.5}\n',
+        defaults=defaults,
+    )
+    goal = load_parameters(path).goals["labor.unemployment_rate_gap"]
+    assert (goal.value, goal.by, goal.direction) == (2.5, 2030, "below")
+
+
+def test_lists_are_replaced_not_merged(tmp_path):
+    path = write(
+        tmp_path,
+        "09761000.yml",
+        'area_id: "09761000"\nname: A\ntopics: [labor]\n',
+        defaults="topics: [education, labor]\n",
+    )
+    assert load_parameters(path).topics == ["labor"]
+
+
+def test_error_in_defaults_names_the_defaults_file(tmp_path):
+    path = write(
+        tmp_path,
+        "09761000.yml",
+        'area_id: "09761000"\nname: A\n',
+        defaults="disclosure: {min_count: two}\n",
+    )
+    with pytest.raises(ParameterError) as err:
+        load_parameters(path)
+    assert "defaults.yml" in str(err.value) and err.value.key == "disclosure.min_count"
+
+
+def test_misspelt_key_gets_a_suggestion(tmp_path):
+    path = write(tmp_path, "09761000.yml", 'area_id: "09761000"\nname: A\nlangauge: en\n')
+    with pytest.raises(ParameterError, match="did you mean 'language'"):
+        load_parameters(path)
+
+
+def test_goal_group_must_be_compared_by_the_indicator(tmp_path):
+    path = write(
+        tmp_path,
+        "09761000.yml",
+        'area_id: "09761000"\nname: A\ntargets:\n'
+        "  labor.unemployment_rate: {value: 5, by: 2030, direction: below, "
+        "group: with_immigration_history}\n",
+    )
+    with pytest.raises(ParameterError) as err:
+        load_parameters(path)
+    assert err.value.key == "targets.labor.unemployment_rate.group"
+
+
+def test_defaults_without_file_are_the_model_defaults(tmp_path):
+    assert load_defaults(tmp_path).thresholds == (3, 30)
+
+
+def test_every_key_is_documented():
+    assert set(DOC) == set(Parameters.model_fields)

@@ -7,8 +7,16 @@ from intmon_utils.store import ObservationStore
 
 from conftest import obs
 
-AREAS = pd.DataFrame({"area_id": ["01001000"], "name": ["Flensburg"], "level": ["district"],
-                      "kind": ["kreisfreie_stadt"], "parent_id": [""], "synthetic": [False]})
+AREAS = pd.DataFrame(
+    {
+        "area_id": ["01001000"],
+        "name": ["Flensburg"],
+        "level": ["district"],
+        "kind": ["kreisfreie_stadt"],
+        "parent_id": [""],
+        "synthetic": [False],
+    }
+)
 
 
 def rate(table):
@@ -19,15 +27,17 @@ def rate(table):
 def test_cache_follows_the_data(tmp_path):
     store = ObservationStore(tmp_path)
     store.write_areas(AREAS)
-    rows = [("01001000", 2020, "unemployed", "total", "total", "total", 50),
-            ("01001000", 2020, "civilian_labour_force", "total", "total", "total", 1000)]
+    rows = [
+        ("01001000", 2020, "unemployed", "total", "total", "total", 50),
+        ("01001000", 2020, "civilian_labour_force", "total", "total", "total", 1000),
+    ]
     store.write_observations(obs(rows), "ba")
     assert rate(published.build(store, 3)[1]) == 5.0
     first = sorted(p.name for p in store.derived_dir.iterdir())
-    assert rate(published.build(store, 3)[1]) == 5.0          # read from the cache
+    assert rate(published.build(store, 3)[1]) == 5.0  # read from the cache
     assert sorted(p.name for p in store.derived_dir.iterdir()) == first
     rows[0] = ("01001000", 2020, "unemployed", "total", "total", "total", 80)
-    store.write_observations(obs(rows), "ba")                 # re-import replaces the source
+    store.write_observations(obs(rows), "ba")  # re-import replaces the source
     assert rate(published.build(store, 3)[1]) == 8.0
     now = sorted(p.name for p in store.derived_dir.iterdir())
-    assert len(now) == 2 and not set(now) & set(first)       # the stale tables are gone
+    assert len(now) == 2 and not set(now) & set(first)  # the stale tables are gone

@@ -1,7 +1,8 @@
 """Register microdata: MigraPro migration background, Einwanderungsgeschichte, aggregation, import.
 
-Named scenario persons check every rule of the two definitions (domain reference §4.2–4.4);
-a seeded synthetic register (20,000 persons) checks the aggregation identities and the import.
+Named scenario persons check every rule of the two definitions (docs/methods/migrapro.md,
+docs/methods/einwanderungsgeschichte.md); a seeded synthetic register (20,000 persons) checks
+the aggregation identities and the import.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from intmon_utils import migration
 from intmon_utils.errors import DataError
-from intmon_utils.sources import register as reg
 from intmon_utils.sources.register import import_register
 from intmon_utils.store import (
     AREA_COLUMNS,
@@ -20,6 +21,7 @@ from intmon_utils.store import (
     ObservationStore,
     validate_observations,
 )
+from intmon_utils.synthetic import generate_register
 from intmon_utils.vocabulary import load_vocabulary
 
 YEAR = 2024
@@ -32,14 +34,32 @@ def parent(nationality, country_of_birth):
     return {"nationality": nationality, "country_of_birth": country_of_birth}
 
 
-def person(age=40, nationality="DE", second=None, born="DE", arrived=None, naturalised=False,
-           p1=NO_PARENT, p2=NO_PARENT, **extra):
+def person(
+    age=40,
+    nationality="DE",
+    second=None,
+    born="DE",
+    arrived=None,
+    naturalised=False,
+    p1=NO_PARENT,
+    p2=NO_PARENT,
+    **extra,
+):
     """One register row; defaults: a German adult born in Germany, no parent links."""
-    row = {"district": "01", "age": age, "sex": "f", "nationality": nationality,
-           "second_nationality": second, "country_of_birth": born, "year_of_arrival": arrived,
-           "naturalised": naturalised,
-           "parent1_nationality": p1["nationality"], "parent1_country_of_birth": p1["country_of_birth"],
-           "parent2_nationality": p2["nationality"], "parent2_country_of_birth": p2["country_of_birth"]}
+    row = {
+        "district": "01",
+        "age": age,
+        "sex": "f",
+        "nationality": nationality,
+        "second_nationality": second,
+        "country_of_birth": born,
+        "year_of_arrival": arrived,
+        "naturalised": naturalised,
+        "parent1_nationality": p1["nationality"],
+        "parent1_country_of_birth": p1["country_of_birth"],
+        "parent2_nationality": p2["nationality"],
+        "parent2_country_of_birth": p2["country_of_birth"],
+    }
     row.update(extra)
     return row
 
@@ -53,12 +73,16 @@ SCENARIOS = {
     "option_german": (person(age=20, second="TR"), 2, "without_immigration_history"),
     "naturalised_german": (person(naturalised=True, born="TR", arrived=1995), 3, "immigrated"),
     "naturalised_born_here": (person(naturalised=True), 3, "without_immigration_history"),
-    # the flag is lost when moving to another municipality (§4.4): invisible to the register
+    # the flag is lost when moving to another municipality: invisible to the register
+    # (docs/methods/migrapro.md, caveats)
     "naturalised_flag_lost_born_here": (person(), 6, "without_immigration_history"),
     "naturalised_flag_lost_born_abroad": (person(born="TR", arrived=2001), 4, "immigrated"),
     "aussiedler": (person(born="KZ", arrived=1993), 4, "immigrated"),
     "aussiedler_move_in_flag_only": (
-        person(born=None, moved_in_from_aussiedler_area=True), 4, "immigrated"),
+        person(born=None, moved_in_from_aussiedler_area=True),
+        4,
+        "immigrated",
+    ),
     # post-war expellee: Destatis excludes them from MH; arrived before 1950 -> no EWG
     "expellee": (person(age=85, born="PL", arrived=1946), 6, "without_immigration_history"),
     # adult German born abroad: parents unseen, so MigraPro step 4 applies
@@ -66,35 +90,65 @@ SCENARIOS = {
     # Destatis: Germans born abroad to parents without MH have no MH; EWG ignores citizenship
     "german_born_abroad_to_german_parents": (
         person(age=8, born="US", arrived=2020, p1=GERMAN_PARENT, p2=GERMAN_PARENT),
-        6, "immigrated"),
+        6,
+        "immigrated",
+    ),
     "german_born_abroad_one_german_parent_linked": (
-        person(age=8, born="US", arrived=2020, p1=GERMAN_PARENT), 4, "immigrated"),
+        person(age=8, born="US", arrived=2020, p1=GERMAN_PARENT),
+        4,
+        "immigrated",
+    ),
     "minor_with_one_foreign_parent": (
-        person(age=5, p1=parent("TR", "TR"), p2=GERMAN_PARENT), 5, "one_sided_immigration_history"),
+        person(age=5, p1=parent("TR", "TR"), p2=GERMAN_PARENT),
+        5,
+        "one_sided_immigration_history",
+    ),
     "minor_with_two_immigrated_parents": (
-        person(age=5, p1=parent("SY", "SY"), p2=parent("SY", "SY")), 5, "descendants"),
+        person(age=5, p1=parent("SY", "SY"), p2=parent("SY", "SY")),
+        5,
+        "descendants",
+    ),
     "minor_with_aussiedler_parents": (
-        person(age=10, p1=parent("DE", "KZ"), p2=parent("DE", "RU")), 5, "descendants"),
+        person(age=10, p1=parent("DE", "KZ"), p2=parent("DE", "RU")),
+        5,
+        "descendants",
+    ),
     # one immigrated parent linked, the other not in the household: counted one-sided
     "minor_single_immigrated_parent": (
-        person(age=12, p1=parent("UA", "UA")), 5, "one_sided_immigration_history"),
+        person(age=12, p1=parent("UA", "UA")),
+        5,
+        "one_sided_immigration_history",
+    ),
     "minor_with_foreign_parents_born_here": (
-        person(age=3, p1=parent("TR", "DE"), p2=parent("TR", "DE")), 5,
-        "without_immigration_history"),
+        person(age=3, p1=parent("TR", "DE"), p2=parent("TR", "DE")),
+        5,
+        "without_immigration_history",
+    ),
     "minor_with_naturalised_parent_born_here": (
-        person(age=3, p1=GERMAN_PARENT, p2=GERMAN_PARENT, parent1_naturalised=True), 5,
-        "without_immigration_history"),
+        person(age=3, p1=GERMAN_PARENT, p2=GERMAN_PARENT, parent1_naturalised=True),
+        5,
+        "without_immigration_history",
+    ),
     "foreign_minor_born_here": (
-        person(age=4, nationality="SY", p1=parent("SY", "SY"), p2=parent("SY", "SY")), 1,
-        "descendants"),
+        person(age=4, nationality="SY", p1=parent("SY", "SY"), p2=parent("SY", "SY")),
+        1,
+        "descendants",
+    ),
     "minor_with_german_parents": (
-        person(age=9, p1=GERMAN_PARENT, p2=GERMAN_PARENT), 6, "without_immigration_history"),
+        person(age=9, p1=GERMAN_PARENT, p2=GERMAN_PARENT),
+        6,
+        "without_immigration_history",
+    ),
     "minor_without_parent_links": (person(age=16), 6, "without_immigration_history"),
-    # register has no parent links for adults: documented underestimate (§4.3, §4.4)
+    # register has no parent links for adults: documented underestimate (caveats in both
+    # docs/methods/migrapro.md and docs/methods/einwanderungsgeschichte.md)
     "second_generation_adult": (person(age=30), 6, "without_immigration_history"),
     # links used for EWG at any age; familial MH (step 5) is for minors only
     "adult_with_parent_links": (
-        person(age=19, p1=parent("TR", "TR"), p2=parent("TR", "TR")), 6, "descendants"),
+        person(age=19, p1=parent("TR", "TR"), p2=parent("TR", "TR")),
+        6,
+        "descendants",
+    ),
     # born abroad with unknown arrival year: counted as immigrated since 1950
     "immigrant_without_arrival_year": (person(nationality="IT", born="IT"), 1, "immigrated"),
     "unknown_birthplace": (person(born=None), 6, "without_immigration_history"),
@@ -107,63 +161,75 @@ def scenarios() -> pd.DataFrame:
     raw = pd.DataFrame([p for p, _, _ in SCENARIOS.values()], index=list(SCENARIOS))
     raw["moved_in_from_aussiedler_area"] = raw["moved_in_from_aussiedler_area"].eq(True)
     raw["parent1_naturalised"] = raw["parent1_naturalised"].eq(True)
-    persons = reg.validate_persons(raw.reset_index(drop=True), "scenarios", YEAR)
+    persons = migration.validate_persons(raw.reset_index(drop=True), "scenarios", YEAR)
     persons.index = raw.index
     return persons
 
 
 @pytest.fixture(scope="module")
 def synthetic() -> pd.DataFrame:
-    return reg.validate_persons(reg.generate_register(20_000, seed=7), "synthetic", YEAR)
+    return migration.validate_persons(generate_register(20_000, seed=7), "synthetic", YEAR)
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_migrapro_rule(scenarios, name):
     _, step, _ = SCENARIOS[name]
-    got = pd.Series(reg.migrapro_step(scenarios), index=scenarios.index)
-    assert got[name] == step, f"{name}: step {got[name]} ({reg.MIGRAPRO_STEPS[got[name]]})"
-    expected = ("foreign" if step == 1 else "german_without_migration_background" if step == 6
-                else "german_with_migration_background")
-    assert reg.derive_migration_background(scenarios)[name] == expected
+    got = pd.Series(migration.migrapro_step(scenarios), index=scenarios.index)
+    assert got[name] == step, f"{name}: step {got[name]} ({migration.MIGRAPRO_STEPS[got[name]]})"
+    expected = (
+        "foreign"
+        if step == 1
+        else "german_without_migration_background"
+        if step == 6
+        else "german_with_migration_background"
+    )
+    assert migration.derive_migration_background(scenarios)[name] == expected
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_immigration_history(scenarios, name):
-    assert reg.derive_immigration_history(scenarios)[name] == SCENARIOS[name][2]
+    assert migration.derive_immigration_history(scenarios)[name] == SCENARIOS[name][2]
 
 
 def test_strict_migrapro_counts_every_german_born_abroad(scenarios):
-    strict = pd.Series(reg.migrapro_step(scenarios, strict_migrapro=True), index=scenarios.index)
+    strict = pd.Series(
+        migration.migrapro_step(scenarios, strict_migrapro=True), index=scenarios.index
+    )
     assert strict["expellee"] == 4
     assert strict["german_born_abroad_to_german_parents"] == 4
-    default = pd.Series(reg.migrapro_step(scenarios), index=scenarios.index)
+    default = pd.Series(migration.migrapro_step(scenarios), index=scenarios.index)
     others = scenarios.index.difference(["expellee", "german_born_abroad_to_german_parents"])
     assert (strict[others] == default[others]).all()
 
 
 def test_results_keep_index_and_categories(scenarios):
-    mb = reg.derive_migration_background(scenarios)
-    ih = reg.derive_immigration_history(scenarios)
-    assert list(mb.cat.categories) == list(reg.MIGRATION_BACKGROUND)
-    assert list(ih.cat.categories) == list(reg.IMMIGRATION_HISTORY)
+    mb = migration.derive_migration_background(scenarios)
+    ih = migration.derive_immigration_history(scenarios)
+    assert list(mb.cat.categories) == list(migration.MIGRATION_BACKGROUND)
+    assert list(ih.cat.categories) == list(migration.IMMIGRATION_HISTORY)
     assert mb.index.equals(scenarios.index) and ih.notna().all() and mb.notna().all()
 
 
 # -- aggregation ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def aggregated(synthetic):
-    return reg.aggregate(synthetic, AGS, YEAR)
+    return migration.aggregate(synthetic, AGS, YEAR)
 
 
 def test_aggregate_shape_vocabulary_and_ids(aggregated, synthetic):
     obs, areas = aggregated
     assert list(obs.columns) == OBSERVATION_COLUMNS and list(areas.columns) == AREA_COLUMNS
     vocab = load_vocabulary()
-    assert set(reg.GROUPS) <= set(vocab.groups) and set(reg.AGE_BANDS) <= set(vocab.ages)
+    assert set(migration.GROUPS) <= set(vocab.groups)
+    assert set(migration.AGE_BANDS) <= set(vocab.ages)
     n_districts = synthetic["district"].nunique()
-    assert len(obs) == (n_districts + 1) * len(reg.GROUPS) * len(reg.SEXES) * len(reg.AGE_BANDS)
-    assert set(obs["age"]) == set(reg.AGE_BANDS) and set(obs["sex"]) == {"total", "female", "male"}
+    assert len(obs) == (
+        (n_districts + 1) * len(migration.GROUPS) * len(migration.SEXES) * len(migration.AGE_BANDS)
+    )
+    assert set(obs["age"]) == set(migration.AGE_BANDS)
+    assert set(obs["sex"]) == {"total", "female", "male"}
     assert not obs.duplicated(KEY_COLUMNS).any()
     assert obs.loc[obs["area_id"] == AGS, "area_level"].eq("district").all()
     subs = obs[obs["area_id"] != AGS]
@@ -202,43 +268,60 @@ def test_every_vocabulary_identity_holds_exactly(aggregated):
 
 def test_counts_match_a_direct_crosstab(synthetic, aggregated):
     obs, _ = aggregated
-    mb = reg.derive_migration_background(synthetic)
-    ih = reg.derive_immigration_history(synthetic)
+    mb = migration.derive_migration_background(synthetic)
+    ih = migration.derive_immigration_history(synthetic)
     adults = synthetic["age"].between(25, 64)
-    expected = pd.crosstab(synthetic.loc[adults, "district"], ih[adults]).reindex(
-        columns=list(reg.IMMIGRATION_HISTORY), fill_value=0).sort_index()
+    expected = (
+        pd.crosstab(synthetic.loc[adults, "district"], ih[adults])
+        .reindex(columns=list(migration.IMMIGRATION_HISTORY), fill_value=0)
+        .sort_index()
+    )
     got = obs[(obs["sex"] == "total") & (obs["age"] == "25-64") & (obs["area_id"] != AGS)]
-    got = got.assign(district=got["area_id"].str[9:]).pivot(index="district", columns="group",
-                                                              values="value")
-    for group in reg.IMMIGRATION_HISTORY:
+    got = got.assign(district=got["area_id"].str[9:]).pivot(
+        index="district", columns="group", values="value"
+    )
+    for group in migration.IMMIGRATION_HISTORY:
         assert (got[group].to_numpy() == expected[group].to_numpy()).all(), group
-    foreign_men = ((mb == "foreign") & (synthetic["sex"] == "m")).groupby(
-        synthetic["district"], observed=True).sum().sort_index()
-    got = obs[(obs["group"] == "foreign") & (obs["sex"] == "male") & (obs["age"] == "total")
-              & (obs["area_id"] != AGS)]
+    foreign_men = (
+        ((mb == "foreign") & (synthetic["sex"] == "m"))
+        .groupby(synthetic["district"], observed=True)
+        .sum()
+        .sort_index()
+    )
+    got = obs[
+        (obs["group"] == "foreign")
+        & (obs["sex"] == "male")
+        & (obs["age"] == "total")
+        & (obs["area_id"] != AGS)
+    ]
     assert got["value"].to_numpy().tolist() == foreign_men.to_numpy().tolist()
 
 
 def test_precomputed_definitions_give_the_same_counts(synthetic, aggregated):
     obs, _ = aggregated
-    again, _ = reg.aggregate(synthetic, AGS, YEAR,
-                             migration_background=reg.derive_migration_background(synthetic),
-                             immigration_history=reg.derive_immigration_history(synthetic))
+    again, _ = migration.aggregate(
+        synthetic,
+        AGS,
+        YEAR,
+        migration_background=migration.derive_migration_background(synthetic),
+        immigration_history=migration.derive_immigration_history(synthetic),
+    )
     pd.testing.assert_frame_equal(obs, again)
 
 
 def test_generate_register_is_seeded_and_plausible():
-    a, b = reg.generate_register(5_000, seed=3), reg.generate_register(5_000, seed=3)
+    a, b = generate_register(5_000, seed=3), generate_register(5_000, seed=3)
     pd.testing.assert_frame_equal(a, b)
-    assert not a.equals(reg.generate_register(5_000, seed=4))
-    persons = reg.validate_persons(a, "generated", YEAR)
+    assert not a.equals(generate_register(5_000, seed=4))
+    persons = migration.validate_persons(a, "generated", YEAR)
     assert 0.15 < (persons["nationality"] != "DE").mean() < 0.25
-    steps = pd.Series(reg.migrapro_step(persons))
+    steps = pd.Series(migration.migrapro_step(persons))
     assert set(steps) == {1, 2, 3, 4, 5, 6}
-    assert set(reg.derive_immigration_history(persons)) == set(reg.IMMIGRATION_HISTORY)
+    assert set(migration.derive_immigration_history(persons)) == set(migration.IMMIGRATION_HISTORY)
 
 
 # -- validation ----------------------------------------------------------------------------------
+
 
 def write_csv(tmp_path, rows, name="register.csv", drop=(), sep=";"):
     df = pd.DataFrame(rows).drop(columns=list(drop))
@@ -250,14 +333,23 @@ def write_csv(tmp_path, rows, name="register.csv", drop=(), sep=";"):
 BAD_VALUES = {
     "negative_age": ({"age": -1}, "age", "negative age"),
     "unknown_sex": ({"sex": "d"}, "sex", "unknown sex code"),
-    "arrival_in_future": ({"year_of_arrival": 2031, "country_of_birth": "TR"}, "year_of_arrival",
-                          "after 2024"),
-    "arrival_before_birth": ({"age": 10, "year_of_arrival": 2001, "country_of_birth": "TR"},
-                             "year_of_arrival", "before the year of birth"),
+    "arrival_in_future": (
+        {"year_of_arrival": 2031, "country_of_birth": "TR"},
+        "year_of_arrival",
+        "after 2024",
+    ),
+    "arrival_before_birth": (
+        {"age": 10, "year_of_arrival": 2001, "country_of_birth": "TR"},
+        "year_of_arrival",
+        "before the year of birth",
+    ),
     "nationality_not_iso": ({"nationality": "deutsch"}, "nationality", "ISO-3166"),
     "missing_nationality": ({"nationality": ""}, "nationality", "missing citizenship"),
-    "german_second": ({"nationality": "TR", "second_nationality": "DE"}, "second_nationality",
-                      "German citizenship given as the second one"),
+    "german_second": (
+        {"nationality": "TR", "second_nationality": "DE"},
+        "second_nationality",
+        "German citizenship given as the second one",
+    ),
     "flag_not_yes_no": ({"naturalised": "maybe"}, "naturalised", "yes/no"),
     "age_not_number": ({"age": "vierzig"}, "age", "whole number"),
     "district_malformed": ({"district": "Nord-Ost"}, "district", "malformed sub-district"),
@@ -270,7 +362,7 @@ def test_bad_values_name_file_row_and_column(tmp_path, case):
     rows = [person(), person(age=30), {**person(age=50), **change}]
     path = write_csv(tmp_path, rows)
     with pytest.raises(DataError) as err:
-        reg.read_register(path, YEAR)
+        migration.read_register(path, YEAR)
     msg = str(err.value)
     assert "register.csv" in msg and "row 3" in msg and f"'{column}'" in msg and problem in msg
     assert "->" in msg  # says what to do
@@ -279,32 +371,44 @@ def test_bad_values_name_file_row_and_column(tmp_path, case):
 def test_missing_and_unknown_columns(tmp_path):
     path = write_csv(tmp_path, [person()], drop=["year_of_arrival"])
     with pytest.raises(DataError, match=r"register.csv: missing columns \['year_of_arrival'\]"):
-        reg.read_register(path, YEAR)
+        migration.read_register(path, YEAR)
     path = write_csv(tmp_path, [{**person(), "religion": "rk"}], name="extra.csv")
     with pytest.raises(DataError, match=r"extra.csv: unknown columns \['religion'\]"):
-        reg.read_register(path, YEAR)
+        migration.read_register(path, YEAR)
 
 
 def test_text_codes_are_normalised_and_stay_text(tmp_path):
-    rows = [{**person(nationality="tr", born=" tr "), "sex": "W", "district": "007",
-             "naturalised": "ja"}, person(age=3)]
-    persons = reg.read_register(write_csv(tmp_path, rows, sep=","), YEAR)
+    rows = [
+        {
+            **person(nationality="tr", born=" tr "),
+            "sex": "W",
+            "district": "007",
+            "naturalised": "ja",
+        },
+        person(age=3),
+    ]
+    persons = migration.read_register(write_csv(tmp_path, rows, sep=","), YEAR)
     assert persons["district"].tolist() == ["007", "01"]
     assert persons["nationality"].tolist() == ["TR", "DE"]
     assert persons["country_of_birth"].tolist() == ["TR", "DE"]
-    assert persons["sex"].tolist() == ["f", "f"] and persons["naturalised"].tolist() == [True, False]
+    assert persons["sex"].tolist() == ["f", "f"]
+    assert persons["naturalised"].tolist() == [True, False]
 
 
 def test_district_names_become_area_names(tmp_path):
-    rows = [{**person(), "district_name": "Altstadt", "person_id": "A1"},
-            {**person(), "district": "02", "district_name": "Au", "person_id": "A2"}]
-    persons = reg.read_register(write_csv(tmp_path, rows), YEAR)
-    _, areas = reg.aggregate(persons, AGS, YEAR)
-    assert areas.set_index("area_id")["name"].to_dict() == {f"{AGS}-01": "Altstadt",
-                                                            f"{AGS}-02": "Au"}
+    rows = [
+        {**person(), "district_name": "Altstadt", "person_id": "A1"},
+        {**person(), "district": "02", "district_name": "Au", "person_id": "A2"},
+    ]
+    persons = migration.read_register(write_csv(tmp_path, rows), YEAR)
+    _, areas = migration.aggregate(persons, AGS, YEAR)
+    assert areas.set_index("area_id")["name"].to_dict() == {
+        f"{AGS}-01": "Altstadt",
+        f"{AGS}-02": "Au",
+    }
     rows.append({**person(), "district_name": "Innenstadt", "person_id": "A3"})
     with pytest.raises(DataError, match=r"several names.*'district_name'.*row 1"):
-        reg.read_register(write_csv(tmp_path, rows, name="clash.csv"), YEAR)
+        migration.read_register(write_csv(tmp_path, rows, name="clash.csv"), YEAR)
 
 
 def test_numeric_district_in_parquet_is_refused(tmp_path):
@@ -312,15 +416,16 @@ def test_numeric_district_in_parquet_is_refused(tmp_path):
     path = tmp_path / "numeric.parquet"
     df.to_parquet(path)
     with pytest.raises(DataError, match=r"numeric.parquet.*'district'.*row 1.*as text"):
-        reg.read_register(path, YEAR)
+        migration.read_register(path, YEAR)
 
 
 # -- import --------------------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def extract(tmp_path):
     path = tmp_path / "melderegister_2024.csv"
-    reg.generate_register(20_000, seed=11).to_csv(path, sep=";", index=False)
+    generate_register(20_000, seed=11).to_csv(path, sep=";", index=False)
     return path
 
 
@@ -339,14 +444,15 @@ def test_import_into_store_and_reimport_replaces(tmp_path, extract):
     again = store.read_observations()  # raises if any key came twice
     assert len(again) == len(first)
     assert [p.name for p in store.observation_dir.glob("*.parquet")] == [
-        "register_melderegister_2024.parquet"]
+        "register_melderegister_2024.parquet"
+    ]
     pd.testing.assert_frame_equal(first, again)
     assert len(pd.read_csv(store.root / "imports.csv")) == 2
 
 
 def test_import_parquet_equals_csv(tmp_path, extract):
     parquet = tmp_path / "extract.parquet"
-    reg.generate_register(20_000, seed=11).to_parquet(parquet)
+    generate_register(20_000, seed=11).to_parquet(parquet)
     a, b = ObservationStore(tmp_path / "a"), ObservationStore(tmp_path / "b")
     import_register([extract], a, area=AGS, year=YEAR)
     import_register([parquet], b, area=AGS, year=YEAR)
@@ -356,9 +462,20 @@ def test_import_parquet_equals_csv(tmp_path, extract):
 
 def test_import_keeps_an_existing_municipality(tmp_path, extract):
     store = ObservationStore(tmp_path / "data")
-    store.write_areas(pd.DataFrame([{"area_id": "03241001", "name": "Hannover",
-                                     "level": "municipality", "kind": "gemeinde",
-                                     "parent_id": "03241", "synthetic": False}]))
+    store.write_areas(
+        pd.DataFrame(
+            [
+                {
+                    "area_id": "03241001",
+                    "name": "Hannover",
+                    "level": "municipality",
+                    "kind": "gemeinde",
+                    "parent_id": "03241",
+                    "synthetic": False,
+                }
+            ]
+        )
+    )
     import_register([extract], store, area="03241001", year=YEAR)
     areas = store.read_areas().set_index("area_id")
     assert areas.loc["03241001", "name"] == "Hannover"

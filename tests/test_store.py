@@ -9,21 +9,36 @@ from intmon_utils.store import ObservationStore, validate_observations
 
 from conftest import obs
 
-AREAS = pd.DataFrame({"area_id": ["01001000"], "name": ["Flensburg"], "level": ["district"],
-                      "kind": ["kreisfreie_stadt"], "parent_id": [""], "synthetic": [False]})
+AREAS = pd.DataFrame(
+    {
+        "area_id": ["01001000"],
+        "name": ["Flensburg"],
+        "level": ["district"],
+        "kind": ["kreisfreie_stadt"],
+        "parent_id": [""],
+        "synthetic": [False],
+    }
+)
 
 
-@pytest.mark.parametrize("change, column, words", [
-    ({"status": "geheim"}, "status", "vocabulary"),
-    ({"variable": "unemployment"}, "variable", "vocabulary"),
-    ({"value": -4}, "value", "negative"),
-    ({"value": "12,5"}, "value", "not a number"),
-    ({"area_id": "1001000"}, "area_id", "malformed"),
-    ({"status": "secret"}, "value", "symbol status"),
-])
+@pytest.mark.parametrize(
+    "change, column, words",
+    [
+        ({"status": "geheim"}, "status", "vocabulary"),
+        ({"variable": "unemployment"}, "variable", "vocabulary"),
+        ({"value": -4}, "value", "negative"),
+        ({"value": "12,5"}, "value", "not a number"),
+        ({"area_id": "1001000"}, "area_id", "malformed"),
+        ({"status": "secret"}, "value", "symbol status"),
+    ],
+)
 def test_bad_observations_name_row_and_column(change, column, words):
-    df = obs([("01001000", 2020, "unemployed", "total", "total", "total", 5),
-              ("01001000", 2020, "unemployed", "foreign", "total", "total", 2)])
+    df = obs(
+        [
+            ("01001000", 2020, "unemployed", "total", "total", "total", 5),
+            ("01001000", 2020, "unemployed", "foreign", "total", "total", 2),
+        ]
+    )
     for k, v in change.items():
         df[k] = df[k].astype(object)
         df.loc[1, k] = v
@@ -42,8 +57,9 @@ def test_duplicate_key_rejected():
 def test_roundtrip_keeps_ids_as_text_and_duckdb_reads_it(tmp_path):
     store = ObservationStore(tmp_path)
     store.write_areas(AREAS)
-    store.write_observations(obs([("01001000", 2020, "unemployed", "total", "total", "total", 5)]),
-                             "test")
+    store.write_observations(
+        obs([("01001000", 2020, "unemployed", "total", "total", "total", 5)]), "test"
+    )
     back = store.read_observations()
     assert back["area_id"].tolist() == ["01001000"]
     con = store.connect()
@@ -55,11 +71,13 @@ def test_roundtrip_keeps_ids_as_text_and_duckdb_reads_it(tmp_path):
 def test_unknown_area_rejected_and_nothing_written(tmp_path):
     store = ObservationStore(tmp_path)
     store.write_areas(AREAS)
-    store.write_observations(obs([("01001000", 2020, "unemployed", "total", "total", "total", 5)]),
-                             "good")
+    store.write_observations(
+        obs([("01001000", 2020, "unemployed", "total", "total", "total", 5)]), "good"
+    )
     with pytest.raises(DataError, match="area register"):
-        store.write_observations(obs([("09999000", 2020, "unemployed", "total", "total", "total", 5)]),
-                                 "good")
+        store.write_observations(
+            obs([("09999000", 2020, "unemployed", "total", "total", "total", 5)]), "good"
+        )
     assert store.read_observations()["area_id"].tolist() == ["01001000"]  # old file intact
 
 

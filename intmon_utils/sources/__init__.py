@@ -1,14 +1,17 @@
-"""Readers that bring data into the observation store (DESIGN §1: ``intmon_utils.sources``).
+"""Readers that bring data into the observation store (data flow: docs/architecture.md).
 
 ``IMPORTERS`` is the registry behind ``intmon import <kind> FILE``: each entry is a function
 ``(paths, store, **options) -> message`` (options: ``mapping``, ``area``, ``year`` as given on
 the command line) whose docstring's first line describes the kind. It reads the files into
 canonical tables and writes them through :class:`~intmon_utils.store.ObservationStore`, which
-validates before anything is written; a file with errors writes nothing. Publisher formats (GENESIS, BA, district tables,
-register microdata) plug in here as further kinds.
+validates before anything is written; a file with errors writes nothing. Publisher formats
+(GENESIS, BA, district tables, register microdata) plug in here as further kinds.
 """
 
 from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
 
 from .ba import import_ba
 from .canonical import import_areas, import_observations
@@ -29,3 +32,11 @@ IMPORTERS = {
     "district": import_district_table,
     "survey": import_survey,
 }
+
+
+def options_of(importer: Callable) -> list[str]:
+    """The command-line options (``mapping``, ``area``, ``year``) an importer takes: its
+    keyword parameters after ``paths`` and ``store``. An option it does not take is an error
+    at the command line, never silently ignored."""
+    params = list(inspect.signature(importer).parameters.values())[2:]
+    return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]

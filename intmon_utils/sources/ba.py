@@ -1,6 +1,6 @@
 """Statistik der Bundesagentur für Arbeit: interactive exports (CSV).
 
-Layout (SOURCES §04): UTF-8 with BOM, every field quoted, ``;``; metadata lines as key/value
+Layout: UTF-8 with BOM, every field quoted, ``;``; metadata lines as key/value
 pairs (``"Region";"Deutschland";"Regionsschlüssel:";"d"``, ``"Indikator";"Arbeitslose"``, the
 nationality label glued to a long note); a blank line; the table header (cells end with a
 trailing space); data rows with dot thousands separators; a blank line; the footer
@@ -21,10 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..area_ids import official_level, official_parent
 from ..errors import DataError
 from ..store import OBSERVATION_COLUMNS, ObservationStore
 from .cells import parse_cells
-from .genesis import area_level, area_parent, decode
+from .genesis import decode
 
 INDICATORS = {  # BA indicator label -> intmon variable
     "Arbeitslose": "unemployed",
@@ -49,15 +50,20 @@ def read_ba(path: str | Path) -> tuple[dict, pd.DataFrame, int]:
         if after_blank and cells[0].startswith(TABLE_HEADERS):  # the table follows a blank line
             header_at = i
             break
-        key = "Staatsangehörigkeit" if cells[0].startswith("Staatsangehörigkeit") else \
-            cells[0].rstrip(":")
+        key = (
+            "Staatsangehörigkeit"
+            if cells[0].startswith("Staatsangehörigkeit")
+            else cells[0].rstrip(":")
+        )
         meta[key] = cells[1:]
     if header_at is None or "Indikator" not in meta:
-        raise DataError(f"{path}: not a BA export (expected metadata lines with 'Indikator' and a "
-                        f"table header starting with 'Berichtsjahr')")
+        raise DataError(
+            f"{path}: not a BA export (expected metadata lines with 'Indikator' and a "
+            f"table header starting with 'Berichtsjahr')"
+        )
     header = [c.strip() for c in rows[header_at]]
     body = []
-    for r in rows[header_at + 1:]:
+    for r in rows[header_at + 1 :]:
         if not any(c.strip() for c in r):
             break
         body.append(r)
@@ -70,39 +76,63 @@ def ba_observations(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     meta, table, first_row = read_ba(path)
     indicator = meta["Indikator"][0]
     if indicator not in INDICATORS:
-        raise DataError(f"{path}: BA indicator {indicator!r} is not mapped; known: "
-                        f"{sorted(INDICATORS)}")
+        raise DataError(
+            f"{path}: BA indicator {indicator!r} is not mapped; known: {sorted(INDICATORS)}"
+        )
     if not table.columns[0].startswith("Berichtsjahr"):
-        raise DataError(f"{path}: only time-series exports (rows 'Berichtsjahr') are supported; "
-                        f"this table starts with {table.columns[0]!r}")
+        raise DataError(
+            f"{path}: only time-series exports (rows 'Berichtsjahr') are supported; "
+            f"this table starts with {table.columns[0]!r}"
+        )
     nationality = (meta.get("Staatsangehörigkeit") or ["Insgesamt"])[0]
     if nationality not in NATIONALITY:
-        raise DataError(f"{path}: nationality {nationality!r} is not mapped; known: "
-                        f"{sorted(NATIONALITY)}")
+        raise DataError(
+            f"{path}: nationality {nationality!r} is not mapped; known: {sorted(NATIONALITY)}"
+        )
     region = meta.get("Region", ["Deutschland"])
     key = region[2].strip() if len(region) > 2 else "d"
     area = "DG" if key in ("d", "D", "") else key
-    if area_level(area) is None:
+    if official_level(area) is None:
         raise DataError(f"{path}: region key {key!r} is not an AGS of a Land, Kreis or Gemeinde")
     frames = []
     for column in table.columns[1:]:
         sex = next((s for p, s in SEX_PREFIX.items() if column.startswith(p)), "total")
-        value, status = parse_cells(table[column], "ba", origin=str(path), column=column,
-                                    row_offset=first_row)
-        frames.append(pd.DataFrame({"area_id": area, "area_level": area_level(area),
-                                    "year": pd.to_numeric(table.iloc[:, 0]),
-                                    "variable": INDICATORS[indicator],
-                                    "group": NATIONALITY[nationality], "sex": sex, "age": "total",
-                                    "value": value, "status": status,
-                                    "source": f"Statistik der Bundesagentur für Arbeit ({path.name})"}))
+        value, status = parse_cells(
+            table[column], "ba", origin=str(path), column=column, row_offset=first_row
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "area_id": area,
+                    "area_level": official_level(area),
+                    "year": pd.to_numeric(table.iloc[:, 0]),
+                    "variable": INDICATORS[indicator],
+                    "group": NATIONALITY[nationality],
+                    "sex": sex,
+                    "age": "total",
+                    "value": value,
+                    "status": status,
+                    "source": f"Statistik der Bundesagentur für Arbeit ({path.name})",
+                }
+            )
+        )
     obs = pd.concat(frames, ignore_index=True)[OBSERVATION_COLUMNS]
-    areas = pd.DataFrame([{"area_id": area, "name": region[0], "level": area_level(area),
-                           "kind": "staat" if area == "DG" else "kreis",
-                           "parent_id": area_parent(area), "synthetic": False}])
+    areas = pd.DataFrame(
+        [
+            {
+                "area_id": area,
+                "name": region[0],
+                "level": official_level(area),
+                "kind": "staat" if area == "DG" else "kreis",
+                "parent_id": official_parent(area),
+                "synthetic": False,
+            }
+        ]
+    )
     return obs, areas
 
 
-def import_ba(paths, store: ObservationStore, **_) -> str:
+def import_ba(paths, store: ObservationStore) -> str:
     """Bundesagentur für Arbeit export (CSV, time series by sex; '*' = secret)."""
     prepared = [(Path(p), *ba_observations(p)) for p in paths]
     messages = []

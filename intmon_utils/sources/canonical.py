@@ -1,9 +1,10 @@
 """intmon's own long format (CSV or Parquet): the simplest way to bring real data in.
 
-Observations: one row per count with the columns of DESIGN §2 — ``area_id``, ``year``,
-``variable``, ``group``, ``sex``, ``age``, ``value`` and optionally ``status`` (default:
-``ok``, or ``zero`` for 0) and ``source`` (default: the file name). ``area_level`` is taken
-from the area register. CSV may use ``,`` or ``;``; area ids are always read as text.
+Observations: one row per count with the canonical columns (docs/architecture.md) —
+``area_id``, ``year``, ``variable``, ``group``, ``sex``, ``age``, ``value`` and optionally
+``status`` (default: ``ok``, or ``zero`` for 0) and ``source`` (default: the file name).
+``area_level`` is taken from the area register. CSV may use ``,`` or ``;``; area ids are
+always read as text.
 
 Area register: ``area_id``, ``name``, ``level``, ``kind``, ``parent_id`` and optionally
 ``synthetic`` (default false).
@@ -18,8 +19,19 @@ import pandas as pd
 from ..errors import DataError
 from ..store import ObservationStore
 
-TEXT_COLUMNS = {"area_id": str, "parent_id": str, "variable": str, "group": str, "sex": str,
-                "age": str, "status": str, "source": str, "name": str, "level": str, "kind": str}
+TEXT_COLUMNS = {
+    "area_id": str,
+    "parent_id": str,
+    "variable": str,
+    "group": str,
+    "sex": str,
+    "age": str,
+    "status": str,
+    "source": str,
+    "name": str,
+    "level": str,
+    "kind": str,
+}
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -30,14 +42,22 @@ def read_table(path: str | Path) -> pd.DataFrame:
         df = pd.read_parquet(path)
         for col in set(TEXT_COLUMNS) & set(df.columns):
             if not pd.api.types.is_string_dtype(df[col]):
-                raise DataError(f"{path}: column '{col}' must be text in the Parquet file "
-                                f"(area ids lose leading zeros as numbers)")
+                raise DataError(
+                    f"{path}: column '{col}' must be text in the Parquet file "
+                    f"(area ids lose leading zeros as numbers)"
+                )
         return df
     with open(path, encoding="utf-8-sig") as fh:
         header = fh.readline()
     sep = ";" if header.count(";") > header.count(",") else ","
-    return pd.read_csv(path, sep=sep, dtype=TEXT_COLUMNS, keep_default_na=False,
-                       na_values={"value": [""]}, encoding="utf-8-sig")
+    return pd.read_csv(
+        path,
+        sep=sep,
+        dtype=TEXT_COLUMNS,
+        keep_default_na=False,
+        na_values={"value": [""]},
+        encoding="utf-8-sig",
+    )
 
 
 def import_areas(paths: list[str | Path], store: ObservationStore) -> str:
@@ -49,8 +69,10 @@ def import_areas(paths: list[str | Path], store: ObservationStore) -> str:
     areas["parent_id"] = areas.get("parent_id", "").fillna("")
     dup = areas["area_id"].duplicated()
     if dup.any():
-        raise DataError(f"{', '.join(map(str, paths))}: area ids occur twice: "
-                        f"{sorted(areas.loc[dup, 'area_id'])[:5]}")
+        raise DataError(
+            f"{', '.join(map(str, paths))}: area ids occur twice: "
+            f"{sorted(areas.loc[dup, 'area_id'])[:5]}"
+        )
     store.write_areas(areas)
     return f"{len(areas)} areas written to {store.areas_path}"
 

@@ -1,6 +1,6 @@
 """Cell parsing shared by every reader: German numbers and the official status symbols.
 
-One symbol can mean different things per publisher (domain reference §5.1): ``*`` is a
+One symbol can mean different things per publisher (docs/assumptions.md): ``*`` is a
 secrecy mark for the Bundesagentur für Arbeit but "cannot occur" for others, so every reader
 names its publisher. Parsing is vectorised over a column of text cells and returns a value and
 a status per cell; a cell that is neither a number nor a known symbol is an error naming the
@@ -17,25 +17,35 @@ import pandas as pd
 from ..errors import DataError
 
 _COMMON = {
-    "-": "zero", "–": "zero", "—": "zero",       # hyphen, en dash (AfS Berlin-Brandenburg), em dash
+    "-": "zero",
+    "–": "zero",
+    "—": "zero",  # hyphen, en dash (AfS Berlin-Brandenburg), em dash
     ".": "secret",
-    "x": "not_meaningful", "X": "not_meaningful",
+    "x": "not_meaningful",
+    "X": "not_meaningful",
     "/": "uncertain",
-    "...": "not_yet_available", "…": "not_yet_available",
+    "...": "not_yet_available",
+    "…": "not_yet_available",
 }
 SYMBOLS = {
-    "destatis": dict(_COMMON),                            # GENESIS, Regionaldatenbank, Länder offices
-    "ba": {**_COMMON, "*": "secret"},                     # BA: values 1, 2 and back-calculable cells
-    "municipal": dict(_COMMON),                           # city statistics offices (AfS style)
-    "koblenz": {**_COMMON, "*": "not_meaningful"},        # "kommt aus sachlogischen Gründen nicht in Frage"
+    "destatis": dict(_COMMON),  # GENESIS, Regionaldatenbank, Länder offices
+    "ba": {**_COMMON, "*": "secret"},  # BA: values 1, 2 and back-calculable cells
+    "municipal": dict(_COMMON),  # city statistics offices (AfS style)
+    # Koblenz: "kommt aus sachlogischen Gründen nicht in Frage"
+    "koblenz": {**_COMMON, "*": "not_meaningful"},
 }
 _NUMBER = re.compile(r"^[+-]?\s*(\d{1,3}([ .\u00a0\u202f]\d{3})+|\d+)(,\d+)?$")
 _PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
 
 
-def parse_cells(cells: pd.Series, publisher: str = "destatis", decimal: str = ",",
-                origin: str = "", column: str = "", row_offset: int = 1
-                ) -> tuple[pd.Series, pd.Series]:
+def parse_cells(
+    cells: pd.Series,
+    publisher: str = "destatis",
+    decimal: str = ",",
+    origin: str = "",
+    column: str = "",
+    row_offset: int = 1,
+) -> tuple[pd.Series, pd.Series]:
     """Turn text cells into ``(value, status)``.
 
     ``decimal=","``: German numbers — ``1.234,5``, ``1 234,5``, ``-  23``, padded cells.
@@ -54,8 +64,9 @@ def parse_cells(cells: pd.Series, publisher: str = "destatis", decimal: str = ",
     candidates = text[numeric]
     if decimal == ",":
         ok = candidates.str.match(_NUMBER)
-        cleaned = (candidates.str.replace(r"[ .\u00a0\u202f]", "", regex=True)
-                   .str.replace(",", ".", regex=False))
+        cleaned = candidates.str.replace(r"[ .\u00a0\u202f]", "", regex=True).str.replace(
+            ",", ".", regex=False
+        )
     else:
         ok = candidates.str.match(_PLAIN)
         cleaned = candidates
@@ -64,9 +75,11 @@ def parse_cells(cells: pd.Series, publisher: str = "destatis", decimal: str = ",
     if bad.any():
         positions = np.flatnonzero(bad.to_numpy())[:5]
         examples = "; ".join(f"row {p + row_offset}: {text.iloc[p]!r}" for p in positions)
-        raise DataError(f"{origin}: column '{column}' has cells that are neither numbers nor "
-                        f"symbols of publisher '{publisher}' ({examples}) -> correct the file, or "
-                        f"choose the right publisher/decimal mark in the mapping")
+        raise DataError(
+            f"{origin}: column '{column}' has cells that are neither numbers nor "
+            f"symbols of publisher '{publisher}' ({examples}) -> correct the file, or "
+            f"choose the right publisher/decimal mark in the mapping"
+        )
     value = pd.Series(np.nan, index=cells.index, dtype="float64")
     value[numeric] = pd.to_numeric(cleaned[ok.fillna(False).astype(bool)], errors="raise")
     status[numeric] = np.where(value[numeric] == 0, "zero", "ok")

@@ -6,7 +6,7 @@ mapping** (``genesis_tables.yml``, or a user's own YAML via ``--mapping``) says 
 which intmon variable × group × sex × age. Cells no mapping names are not imported (the
 message counts them), so a new table needs a mapping entry, not code.
 
-Area codes (domain reference §5.4): ``DG`` Germany, 2 digits Land, 3 digits Regierungsbezirk or
+Area codes (AGS): ``DG`` Germany, 2 digits Land, 3 digits Regierungsbezirk or
 statistical region (not imported: intmon monitors Länder, Kreise and below), 5 digits Kreis,
 8 digits a Gemeinde, including the sub-units that GENESIS lists *inside* a Kreis table
 (Hannover 03241001, Aachen 05334002, Saarbrücken 10041100). Those are imported as
@@ -20,30 +20,38 @@ from __future__ import annotations
 import csv
 import io
 import re
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from ..area_ids import OFFICIAL_CODE_PATTERN, official_level, official_parent
 from ..errors import DataError
-from ..store import OBSERVATION_COLUMNS, ObservationStore
-from ..vocabulary import load_vocabulary
+from ..store import ObservationStore
 from .cells import parse_cells
+from .genesis_tables import load_mapping, to_observations
 
-AREA_CODE = re.compile(r"^(DG|\d{2}|\d{3}|\d{5}|\d{8})$")
 TIME = re.compile(r"^(\d{2}\.\d{2}\.)?(\d{4})$")
 AREA_VARIABLES = ("KREISE", "GEODL", "GEOBL", "GEORB", "GEMEIN", "DLAND")
 UNITS = {"Anzahl", "Prozent", "%", "Euro", "EUR", "1000", "Tsd.", "ha", "qkm", "km²", "Jahre"}
-RAW_COLUMNS = ["table", "time", "year", "area_code", "area_name", "row_label", "column_label",
-               "unit", "value", "status", "row"]
+RAW_COLUMNS = [
+    "table",
+    "time",
+    "year",
+    "area_code",
+    "area_name",
+    "row_label",
+    "column_label",
+    "unit",
+    "value",
+    "status",
+    "row",
+]
 
 
 def decode(data: bytes, origin: str) -> str:
     """UTF-8 (with or without BOM) or, failing that, Windows-1252 (a superset of ISO-8859-1
-    for printable text; domain reference §5.2)."""
+    for printable text; older GENESIS exports use it)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -54,23 +62,8 @@ def decode(data: bytes, origin: str) -> str:
         return data.decode("latin-1")
 
 
-def area_level(code: str) -> str | None:
-    if code == "DG":
-        return "country"
-    return {2: "state", 5: "district", 8: "municipality"}.get(len(code))
-
-
-def area_parent(code: str) -> str:
-    if code == "DG":
-        return ""
-    if len(code) == 2:
-        return "DG"
-    if len(code) == 5:
-        return code[:2]
-    return code[:5]
-
-
 # -- classic table CSV -----------------------------------------------------------------------
+
 
 def read_classic(path: str | Path) -> pd.DataFrame:
     """Raw long table of a classic GENESIS/Regionaldatenbank CSV download."""
@@ -78,23 +71,25 @@ def read_classic(path: str | Path) -> pd.DataFrame:
     text = decode(path.read_bytes(), str(path))
     rows = list(csv.reader(io.StringIO(text), delimiter=";", quotechar='"'))
     if not rows or not rows[0] or not rows[0][0].startswith("GENESIS-Tabelle:"):
-        raise DataError(f"{path}: not a GENESIS table (the first line should read "
-                        f"'GENESIS-Tabelle: <code>')")
+        raise DataError(
+            f"{path}: not a GENESIS table (the first line should read 'GENESIS-Tabelle: <code>')"
+        )
     table = rows[0][0].split(":", 1)[1].strip()
     footer = next((i for i, r in enumerate(rows) if r and r[0].startswith("_____")), len(rows))
     rows = rows[:footer]
 
     def key_index(r):
-        if len(r) > 1 and AREA_CODE.match(r[0].strip()) and r[1].strip():
+        if len(r) > 1 and OFFICIAL_CODE_PATTERN.match(r[0].strip()) and r[1].strip():
             return 0
-        if len(r) > 2 and TIME.match(r[0].strip()) and AREA_CODE.match(r[1].strip()):
+        if len(r) > 2 and TIME.match(r[0].strip()) and OFFICIAL_CODE_PATTERN.match(r[1].strip()):
             return 1
         return None
 
     first = next((i for i, r in enumerate(rows) if key_index(r) is not None), None)
     if first is None:
-        raise DataError(f"{path}: no data rows found (rows start with an area code such as DG, "
-                        f"01 or 09761)")
+        raise DataError(
+            f"{path}: no data rows found (rows start with an area code such as DG, 01 or 09761)"
+        )
     header = [r for r in rows[1:first] if r and not r[0].strip() and any(c.strip() for c in r)]
     if not header:
         raise DataError(f"{path}: no column header rows found above line {first + 1}")
@@ -133,17 +128,42 @@ def read_classic(path: str | Path) -> pd.DataFrame:
             continue
         k = key_index(r)
         if k is None:
-            raise DataError(f"{path}: row {i + 1} is neither a data row nor the footer "
-                            f"({';'.join(r)[:80]!r}) -> check the file is a complete download")
+            raise DataError(
+                f"{path}: row {i + 1} is neither a data row nor the footer "
+                f"({';'.join(r)[:80]!r}) -> check the file is a complete download"
+            )
         row_time = r[0].strip() if k == 1 else current_time
         code, name = r[k].strip(), r[k + 1].strip()
-        row_label = " | ".join(c.strip() for c in r[k + 2:value_start])
+        row_label = " | ".join(c.strip() for c in r[k + 2 : value_start])
         for j, col in enumerate(range(value_start, width)):
             cell = r[col] if col < len(r) else ""
-            records.append((table, times[j] or row_time, code, name, row_label, labels[j],
-                            units[j], cell, i + 1))
-    raw = pd.DataFrame(records, columns=["table", "time", "area_code", "area_name", "row_label",
-                                         "column_label", "unit", "cell", "row"])
+            records.append(
+                (
+                    table,
+                    times[j] or row_time,
+                    code,
+                    name,
+                    row_label,
+                    labels[j],
+                    units[j],
+                    cell,
+                    i + 1,
+                )
+            )
+    raw = pd.DataFrame(
+        records,
+        columns=[
+            "table",
+            "time",
+            "area_code",
+            "area_name",
+            "row_label",
+            "column_label",
+            "unit",
+            "cell",
+            "row",
+        ],
+    )
     return _finish_raw(raw, path)
 
 
@@ -152,8 +172,10 @@ def _finish_raw(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     bad = status == "missing"
     if bad.any():
         first = raw.loc[bad.to_numpy()].iloc[0]
-        raise DataError(f"{path}: empty cell in row {first['row']} ({first['column_label']!r}) "
-                        f"-> GENESIS marks missing values with a symbol; check the file")
+        raise DataError(
+            f"{path}: empty cell in row {first['row']} ({first['column_label']!r}) "
+            f"-> GENESIS marks missing values with a symbol; check the file"
+        )
     raw["value"], raw["status"] = value.to_numpy(), status.to_numpy()
     # a unit that did not exist at the reference date shows '-' in every cell
     unit_key = ["area_code", "time", "row_label"]
@@ -165,13 +187,16 @@ def _finish_raw(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     years = raw["time"].str.extract(TIME)[1]
     if years.isna().any():
         where = raw.loc[years.isna()].iloc[0]
-        raise DataError(f"{path}: no reference year for row {where['row']} -> the table needs "
-                        f"a time column, a date header row or a year line")
+        raise DataError(
+            f"{path}: no reference year for row {where['row']} -> the table needs "
+            f"a time column, a date header row or a year line"
+        )
     raw["year"] = years.astype(int)
     return raw[RAW_COLUMNS]
 
 
 # -- flat file (ffcsv) -----------------------------------------------------------------------
+
 
 def read_ffcsv(path: str | Path) -> pd.DataFrame:
     """Raw long table of a GENESIS flat file (one value per row, totals = empty code)."""
@@ -189,8 +214,10 @@ def read_ffcsv(path: str | Path) -> pd.DataFrame:
             area_var = k
             break
     if area_var is None:
-        raise DataError(f"{path}: no regional variable ({', '.join(AREA_VARIABLES)}) -> download "
-                        f"the table with a regional breakdown")
+        raise DataError(
+            f"{path}: no regional variable ({', '.join(AREA_VARIABLES)}) -> download "
+            f"the table with a regional breakdown"
+        )
     labels = []
     for k in n:
         if k == area_var:
@@ -199,98 +226,52 @@ def read_ffcsv(path: str | Path) -> pd.DataFrame:
         attr = df[f"{k}_variable_attribute_code"]
         labels.append(code + "=" + attr)
     column_label = pd.concat(labels, axis=1).agg(" | ".join, axis=1) if labels else ""
-    raw = pd.DataFrame({
-        "table": df["statistics_code"], "time": df["time"],
-        "area_code": df[f"{area_var}_variable_attribute_code"].str.strip(),
-        "area_name": df[f"{area_var}_variable_attribute_label"].str.strip(),
-        "row_label": df["value_variable_code"],
-        "column_label": column_label, "unit": df.get("value_unit", ""),
-        "cell": df["value"], "row": np.arange(2, len(df) + 2),
-    })
+    raw = pd.DataFrame(
+        {
+            "table": df["statistics_code"],
+            "time": df["time"],
+            "area_code": df[f"{area_var}_variable_attribute_code"].str.strip(),
+            "area_name": df[f"{area_var}_variable_attribute_label"].str.strip(),
+            "row_label": df["value_variable_code"],
+            "column_label": column_label,
+            "unit": df.get("value_unit", ""),
+            "cell": df["value"],
+            "row": np.arange(2, len(df) + 2),
+        }
+    )
     raw["area_code"] = raw["area_code"].replace("", "DG")
     raw["time"] = raw["time"].str.replace(r"^(\d{4})-(\d{2})-(\d{2})$", r"\3.\2.\1", regex=True)
     return _finish_raw(raw, path)
 
 
-# -- mapping raw cells to observations ---------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def bundled_mappings() -> dict:
-    text = resources.files("intmon_utils.sources").joinpath("genesis_tables.yml").read_text("utf-8")
-    return yaml.safe_load(text)
-
-
-def load_mapping(table: str, fmt: str, mapping_file: str | Path | None = None) -> dict:
-    """The mapping for one table code and format, from a user file or the bundled ones."""
-    mappings = bundled_mappings()
-    if mapping_file:
-        path = Path(mapping_file)
-        try:
-            mappings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise DataError(f"{path}: cannot read the mapping: {exc}") from None
-    key = f"{table}:{fmt}"
-    if key not in mappings:
-        raise DataError(f"no mapping for GENESIS table {table} ({fmt}); known: "
-                        f"{', '.join(sorted(mappings))} -> add an entry '{key}' to a mapping file "
-                        f"(see intmon_utils/sources/genesis_tables.yml) and pass --mapping")
-    entry = mappings[key]
-    vocab = load_vocabulary()
-    for i, rule in enumerate(entry.get("cells", [])):
-        for dim, allowed in (("variable", vocab.variables), ("group", vocab.groups),
-                             ("sex", vocab.sexes), ("age", vocab.ages)):
-            if dim in rule and rule[dim] not in allowed:
-                raise DataError(f"mapping {key}, cells[{i}]: {dim} {rule[dim]!r} is not in the "
-                                f"vocabulary")
-        if "variable" not in rule:
-            raise DataError(f"mapping {key}, cells[{i}]: needs a variable")
-    return entry
-
-
-def to_observations(raw: pd.DataFrame, entry: dict, source: str) -> tuple[pd.DataFrame, int]:
-    """Apply the mapping rules; return canonical observations and the number of unmapped cells."""
-    frames = []
-    matched = np.zeros(len(raw), dtype=bool)
-    for rule in entry["cells"]:
-        mask = np.ones(len(raw), dtype=bool)
-        for field, column in (("column", "column_label"), ("row", "row_label"), ("unit", "unit")):
-            if field in rule:
-                mask &= raw[column].str.fullmatch(rule[field]).fillna(False).to_numpy()
-        sub = raw[mask]
-        matched |= mask
-        frames.append(pd.DataFrame({
-            "area_id": sub["area_code"], "year": sub["year"], "variable": rule["variable"],
-            "origin_row": sub["row"],
-            "group": rule.get("group", "total"), "sex": rule.get("sex", "total"),
-            "age": rule.get("age", "total"), "value": sub["value"], "status": sub["status"],
-        }))
-    obs = pd.concat(frames, ignore_index=True)
-    obs = obs[obs["area_id"].map(area_level).notna()]         # Regierungsbezirke are not imported
-    obs["area_level"] = obs["area_id"].map(area_level)
-    obs["source"] = source
-    return obs[OBSERVATION_COLUMNS + ["origin_row"]], int((~matched).sum())
-
-
 def areas_from_raw(raw: pd.DataFrame) -> pd.DataFrame:
     """Area-register rows for every area of the file (names without the indentation)."""
     a = raw[["area_code", "area_name"]].drop_duplicates("area_code")
-    a = a[a["area_code"].map(area_level).notna()]
-    level = a["area_code"].map(area_level)
-    kind = level.map({"country": "staat", "state": "land", "district": "kreis",
-                      "municipality": "gemeinde"})
+    a = a[a["area_code"].map(official_level).notna()]
+    level = a["area_code"].map(official_level)
+    kind = level.map(
+        {"country": "staat", "state": "land", "district": "kreis", "municipality": "gemeinde"}
+    )
     codes = set(a["area_code"])
 
     def parent(code: str) -> str:
         # a sub-unit whose Kreis is not in the file belongs to its city-state (Berlin Bezirke
         # 11001001… under 11000) or else to its Land
-        p = area_parent(code)
+        p = official_parent(code)
         if len(code) == 8 and p not in codes:
             return code[:2] + "000" if code[:2] + "000" in codes else code[:2]
         return p
 
-    return pd.DataFrame({"area_id": a["area_code"], "name": a["area_name"], "level": level,
-                         "kind": kind, "parent_id": a["area_code"].map(parent),
-                         "synthetic": False})
+    return pd.DataFrame(
+        {
+            "area_id": a["area_code"],
+            "name": a["area_name"],
+            "level": level,
+            "kind": kind,
+            "parent_id": a["area_code"].map(parent),
+            "synthetic": False,
+        }
+    )
 
 
 def _import(paths, store: ObservationStore, fmt: str, mapping: str | None) -> str:
@@ -299,23 +280,25 @@ def _import(paths, store: ObservationStore, fmt: str, mapping: str | None) -> st
         raw = read_classic(path) if fmt == "classic" else read_ffcsv(path)
         table = raw["table"].iloc[0]
         entry = load_mapping(table, fmt, mapping)
-        obs, unmapped = to_observations(raw, entry, f"{entry.get('source', 'GENESIS')} {table} ({path.name})")
+        obs, unmapped = to_observations(raw, entry, f"{entry.source} {table} ({path.name})")
         if obs.empty:
-            raise DataError(f"{path}: the mapping for {table} matched no cell -> check its "
-                            f"column/row patterns against the file's labels")
+            raise DataError(
+                f"{path}: the mapping for {table} matched no cell -> check its "
+                f"column/row patterns against the file's labels"
+            )
         prepared.append((path, obs, areas_from_raw(raw), unmapped))
-    for path, obs, areas, unmapped in prepared:     # everything parsed: now write
+    for path, obs, areas, unmapped in prepared:  # everything parsed: now write
         store.merge_areas(areas)
         store.write_observations(obs, f"genesis_{path.stem}", origin=str(path))
         messages.append(f"{path}: {len(obs)} observations ({unmapped} cells not mapped)")
     return "\n".join(messages)
 
 
-def import_classic(paths, store: ObservationStore, mapping: str | None = None, **_) -> str:
+def import_classic(paths, store: ObservationStore, mapping: str | None = None) -> str:
     """GENESIS / Regionaldatenbank classic table CSV (stacked headers, ISO-8859-1 or UTF-8)."""
     return _import(paths, store, "classic", mapping)
 
 
-def import_ffcsv(paths, store: ObservationStore, mapping: str | None = None, **_) -> str:
+def import_ffcsv(paths, store: ObservationStore, mapping: str | None = None) -> str:
     """GENESIS flat file (ffcsv): one value per row, totals marked by an empty code."""
     return _import(paths, store, "ffcsv", mapping)

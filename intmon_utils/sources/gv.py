@@ -1,6 +1,6 @@
 """The area register from the Gemeindeverzeichnis (GV-ISys, Destatis), xlsx.
 
-Sheet "Onlineprodukt_Gemeinden…" (SOURCES §03): four merged header rows, data from row 7,
+Sheet "Onlineprodukt_Gemeinden…": four merged header rows, data from row 7,
 copyright lines at the bottom. ``Satzart`` says what a row is: 10 Land, 20 Regierungsbezirk,
 30 statistical region, 40 Kreis, 50 Gemeindeverband, 60 Gemeinde. The register keeps Germany,
 the Länder, the Kreise and the Gemeinden with their parents (Gemeinde → Kreis → Land → DG);
@@ -17,8 +17,13 @@ import pandas as pd
 from ..errors import DataError
 from ..store import AREA_COLUMNS, ObservationStore
 
-KREIS_KINDS = {"41": "kreisfreie_stadt", "42": "stadtkreis", "43": "kreis", "44": "landkreis",
-               "45": "regionalverband"}
+KREIS_KINDS = {
+    "41": "kreisfreie_stadt",
+    "42": "stadtkreis",
+    "43": "kreis",
+    "44": "landkreis",
+    "45": "regionalverband",
+}
 
 
 def read_gemeindeverzeichnis(path: str | Path) -> pd.DataFrame:
@@ -38,28 +43,56 @@ def read_gemeindeverzeichnis(path: str | Path) -> pd.DataFrame:
     land, rb, kreis, gem = (rows[c].str.strip() for c in (2, 3, 4, 6))
     kind = rows[0]
     area_id = pd.Series(
-        [lnd if k == "10" else lnd + r + kr if k == "40" else lnd + r + kr + g
-         for k, lnd, r, kr, g in zip(kind, land, rb, kreis, gem)], index=rows.index)
+        [
+            lnd if k == "10" else lnd + r + kr if k == "40" else lnd + r + kr + g
+            for k, lnd, r, kr, g in zip(kind, land, rb, kreis, gem)
+        ],
+        index=rows.index,
+    )
     bad = ~area_id.str.fullmatch(r"\d{2}|\d{5}|\d{8}")
     if bad.any():
         i = bad.idxmax()
-        raise DataError(f"{path}: row {i + 1}: malformed key {area_id[i]!r} -> the ARS columns "
-                        f"must be text with leading zeros")
-    parent = pd.Series(["DG" if k == "10" else lnd if k == "40" else lnd + r + kr
-                        for k, lnd, r, kr in zip(kind, land, rb, kreis)], index=rows.index)
-    out = pd.DataFrame({
-        "area_id": area_id, "name": rows[7].str.strip(),
-        "level": kind.map({"10": "state", "40": "district", "60": "municipality"}),
-        "kind": [("land" if k == "10" else KREIS_KINDS.get(t, "kreis") if k == "40" else "gemeinde")
-                 for k, t in zip(kind, rows[1])],
-        "parent_id": parent, "synthetic": False})
-    germany = pd.DataFrame([{"area_id": "DG", "name": "Deutschland", "level": "country",
-                             "kind": "staat", "parent_id": "", "synthetic": False}])
+        raise DataError(
+            f"{path}: row {i + 1}: malformed key {area_id[i]!r} -> the ARS columns "
+            f"must be text with leading zeros"
+        )
+    parent = pd.Series(
+        [
+            "DG" if k == "10" else lnd if k == "40" else lnd + r + kr
+            for k, lnd, r, kr in zip(kind, land, rb, kreis)
+        ],
+        index=rows.index,
+    )
+    out = pd.DataFrame(
+        {
+            "area_id": area_id,
+            "name": rows[7].str.strip(),
+            "level": kind.map({"10": "state", "40": "district", "60": "municipality"}),
+            "kind": [
+                ("land" if k == "10" else KREIS_KINDS.get(t, "kreis") if k == "40" else "gemeinde")
+                for k, t in zip(kind, rows[1])
+            ],
+            "parent_id": parent,
+            "synthetic": False,
+        }
+    )
+    germany = pd.DataFrame(
+        [
+            {
+                "area_id": "DG",
+                "name": "Deutschland",
+                "level": "country",
+                "kind": "staat",
+                "parent_id": "",
+                "synthetic": False,
+            }
+        ]
+    )
     return pd.concat([germany, out], ignore_index=True)[AREA_COLUMNS]
 
 
-def import_gemeindeverzeichnis(paths, store: ObservationStore, **_) -> str:
-    """Gemeindeverzeichnis GV-ISys (xlsx): names, levels and parents of Länder, Kreise, Gemeinden."""
+def import_gemeindeverzeichnis(paths, store: ObservationStore) -> str:
+    """Gemeindeverzeichnis GV-ISys (xlsx): names, levels, parents of Länder, Kreise, Gemeinden."""
     areas = pd.concat([read_gemeindeverzeichnis(p) for p in paths]).drop_duplicates("area_id")
     store.merge_areas(areas)
     counts = areas["level"].value_counts().to_dict()

@@ -27,13 +27,15 @@ def read_survey(path: str | Path) -> pd.DataFrame:
             raise DataError(f"{path}: cannot read as SPSS .sav ({exc})") from None
         # ids written as numbers in SPSS lose leading zeros: restore them only if unambiguous
         if pd.api.types.is_numeric_dtype(df.get("area_id")):
-            raise DataError(f"{path}: column 'area_id' is numeric in the SPSS file; store it as a "
-                            f"string variable (A8) so AGS keep their leading zeros")
+            raise DataError(
+                f"{path}: column 'area_id' is numeric in the SPSS file; store it as a "
+                f"string variable (A8) so AGS keep their leading zeros"
+            )
         return df
     return read_table(path)
 
 
-def import_survey(paths, store: ObservationStore, **_) -> str:
+def import_survey(paths, store: ObservationStore) -> str:
     """Survey microdata (CSV, Parquet or SPSS .sav) with weights, groups and item codes."""
     messages = []
     frames = [(Path(p), read_survey(p)) for p in paths]

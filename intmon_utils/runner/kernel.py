@@ -1,4 +1,4 @@
-"""A warm Jupyter kernel that executes notebook after notebook (DESIGN §6, issue 5).
+"""A warm Jupyter kernel that executes notebook after notebook .
 
 Starting a kernel and importing pandas, matplotlib and intmon costs seconds, more than the
 work of a typical report. A worker therefore starts one kernel, imports once, and runs every
@@ -24,13 +24,16 @@ from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
-from .errors import IntmonError
+from ..errors import IntmonError
 
 ENGINE = "intmon-warm"
-WARM_UP = ("import intmon_utils.report, intmon_utils.kernel_state as _s; "
-           "_s.take_baseline(); del _s")
-RESET = ("get_ipython().reset(new_session=True); "
-         "__import__('intmon_utils.kernel_state').kernel_state.restore_baseline()")
+WARM_UP = (
+    "import intmon_utils.report, intmon_utils.runner.kernel_state as _s; _s.take_baseline(); del _s"
+)
+RESET = (
+    "get_ipython().reset(new_session=True); "
+    "__import__('intmon_utils.runner.kernel_state', fromlist=['_']).restore_baseline()"
+)
 log = logging.getLogger(__name__)
 
 
@@ -54,11 +57,26 @@ class WarmKernelEngine(NBClientEngine):
     second: it waits for the kernel's output channel to fall silent)."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, km=None, kc=None, log_output=False,
-                                 start_timeout=60, execution_timeout=None, **kwargs):
-        client = PapermillNotebookClient(nb_man, km=km, timeout=execution_timeout,
-                                         startup_timeout=start_timeout, kernel_name=kernel_name,
-                                         log=pm.log.logger, log_output=log_output)
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        km=None,
+        kc=None,
+        log_output=False,
+        start_timeout=60,
+        execution_timeout=None,
+        **kwargs,
+    ):
+        client = PapermillNotebookClient(
+            nb_man,
+            km=km,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=pm.log.logger,
+            log_output=log_output,
+        )
         client.kc = kc
         return client.execute()
 
@@ -83,8 +101,9 @@ class WarmKernel:
     def start(self) -> None:
         self._sockets = tempfile.TemporaryDirectory(prefix="intmon-kernel-")
         self.km = _IPCKernelManager(self._sockets.name, kernel_name="python3")
-        run_sync(self.km.start_kernel)(cwd=self.cwd,
-                                       extra_arguments=["--HistoryManager.enabled=False"])
+        run_sync(self.km.start_kernel)(
+            cwd=self.cwd, extra_arguments=["--HistoryManager.enabled=False"]
+        )
         self.kc = self.km.client()
         self.kc.start_channels()
         run_sync(self.kc.wait_for_ready)(timeout=60)
@@ -126,13 +145,16 @@ class WarmKernel:
     # -- work ------------------------------------------------------------------------------
     def _run(self, code: str, what: str) -> None:
         """Execute housekeeping code outside the notebook's history; raise if it fails."""
-        reply = run_sync(self.kc.execute_interactive)(code, store_history=False, timeout=120,
-                                                      output_hook=lambda msg: None)
+        reply = run_sync(self.kc.execute_interactive)(
+            code, store_history=False, timeout=120, output_hook=lambda msg: None
+        )
         content = reply["content"]
         if content["status"] != "ok":
-            raise KernelError(f"kernel {what} failed: {content.get('ename')}: "
-                              f"{content.get('evalue')} -> check that intmon is installed in "
-                              "the environment of the 'python3' kernel")
+            raise KernelError(
+                f"kernel {what} failed: {content.get('ename')}: "
+                f"{content.get('evalue')} -> check that intmon is installed in "
+                "the environment of the 'python3' kernel"
+            )
 
     def execute_notebook(self, source: str | Path, target: str | Path, parameters: dict):
         """Execute ``source`` with ``parameters`` into ``target`` (papermill semantics: the
@@ -144,16 +166,24 @@ class WarmKernel:
             self._run(RESET, "reset")
         self._fresh = False
         try:
-            nb = pm.execute_notebook(str(source), str(target), parameters=parameters,
-                                     engine_name=ENGINE, km=self.km, kc=self.kc,
-                                     kernel_name="python3",
-                                     progress_bar=False, log_output=False, report_mode=True,
-                                     request_save_on_cell_execute=False,
-                                     execution_timeout=self.cell_timeout)
+            nb = pm.execute_notebook(
+                str(source),
+                str(target),
+                parameters=parameters,
+                engine_name=ENGINE,
+                km=self.km,
+                kc=self.kc,
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                report_mode=True,
+                request_save_on_cell_execute=False,
+                execution_timeout=self.cell_timeout,
+            )
         except Exception:
-            self.restart()          # the state after a failure is unknown
+            self.restart()  # the state after a failure is unknown
             raise
-        except BaseException:       # interrupted: no new kernel
+        except BaseException:  # interrupted: no new kernel
             self.shutdown()
             raise
         if self.rss_mib() > self.max_rss_mib:

@@ -13,7 +13,7 @@ A kernel reused for many notebooks must look to each of them like a fresh one. I
 
 Not reset: state a notebook changes inside an already imported third-party module (e.g. by
 monkey-patching). The worker restarts its kernel after every failed notebook and when the
-kernel grows beyond its memory limit (``intmon_utils.kernel``).
+kernel grows beyond its memory limit (``intmon_utils.runner.kernel``).
 """
 
 from __future__ import annotations
@@ -35,10 +35,16 @@ def take_baseline() -> None:
 
     root = logging.getLogger()
     _BASELINE.update(
-        cwd=os.getcwd(), environ=dict(os.environ), sys_path=list(sys.path),
-        warnings=list(warnings.filters), modules=set(sys.modules),
-        rc=dict(matplotlib.rcParams), locale=locale.setlocale(locale.LC_ALL),
-        log_level=root.level, log_handlers=list(root.handlers))
+        cwd=os.getcwd(),
+        environ=dict(os.environ),
+        sys_path=list(sys.path),
+        warnings=list(warnings.filters),
+        modules=set(sys.modules),
+        rc=dict(matplotlib.rcParams),
+        locale=locale.setlocale(locale.LC_ALL),
+        log_level=root.level,
+        log_handlers=list(root.handlers),
+    )
     # what is imported now lives as long as the kernel: keep it out of every later garbage
     # collection (IPython's reset collects after each notebook)
     gc.freeze()
@@ -47,9 +53,12 @@ def take_baseline() -> None:
 def _project_modules(cwd: str) -> list[str]:
     """Modules imported after the baseline whose file lies in the project folder."""
     root = os.path.realpath(cwd) + os.sep
-    return [name for name, module in list(sys.modules.items())
-            if name not in _BASELINE["modules"]
-            and os.path.realpath(getattr(module, "__file__", None) or "/").startswith(root)]
+    return [
+        name
+        for name, module in list(sys.modules.items())
+        if name not in _BASELINE["modules"]
+        and os.path.realpath(getattr(module, "__file__", None) or "/").startswith(root)
+    ]
 
 
 def restore_baseline() -> None:
@@ -68,7 +77,7 @@ def restore_baseline() -> None:
     for name in _project_modules(b["cwd"]):
         del sys.modules[name]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")          # resetting deprecated options warns
+        warnings.simplefilter("ignore")  # resetting deprecated options warns
         pd.reset_option("all")
         plt.close("all")
         matplotlib.rcParams.update(b["rc"])
@@ -78,4 +87,4 @@ def restore_baseline() -> None:
     root = logging.getLogger()
     root.setLevel(b["log_level"])
     root.handlers[:] = b["log_handlers"]
-    gc.freeze()   # survivors of the reset's collection (caches) are long-lived too
+    gc.freeze()  # survivors of the reset's collection (caches) are long-lived too

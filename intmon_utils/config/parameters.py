@@ -1,0 +1,342 @@
+"""Parameter files, one per municipality: typed model, loading, merging and validation.
+
+``parameters/<area_id>.yml`` is merged over ``parameters/defaults.yml`` key by key (nested
+mappings too: an area file that sets only ``disclosure: {min_cases: 50}`` keeps the
+``min_count`` of the defaults) and validated into :class:`Parameters`, never by papermill.
+AGS keys stay text (an unquoted ``01001000`` is octal to YAML and is rejected with a message
+saying to quote it), unknown keys are errors, and every error names the file and the key.
+The model is also the source of the reference table ``docs/parameters.md`` (``intmon docs``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, field_validator
+
+from ..area_ids import AREA_ID_HINT, QUOTE_HINT, is_valid_area_id
+from ..catalogue import load_catalogue
+from ..errors import CatalogueError, ParameterError
+from ..topics import REPORT_TOPICS
+from .loading import StrictModel, deep_merge, describe, parse, read_yaml
+
+DEFAULTS_FILE = "defaults.yml"
+FIGURE_FORMATS = ("png", "svg")
+Topic = Literal[REPORT_TOPICS]
+FigureFormat = Literal[FIGURE_FORMATS]
+
+
+def _area_id(value):
+    if not isinstance(value, str):
+        raise ValueError(
+            f"must be a quoted text id, YAML read {value!r} "
+            f"({type(value).__name__}) -> {QUOTE_HINT}"
+        )
+    if not is_valid_area_id(value):
+        raise ValueError(f"malformed area id {value!r} -> {AREA_ID_HINT}")
+    return value
+
+
+def _text(value):
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"must be a non-empty text, got {describe(value)}")
+    return value
+
+
+def _year(value):
+    if isinstance(value, bool) or not isinstance(value, int) or not 1990 <= value <= 2100:
+        raise ValueError(
+            f"must be a year such as 2024, got {describe(value)} -> write the year "
+            f"as a number without quotes"
+        )
+    return value
+
+
+def _known_indicator(value):
+    known = {i.id for i in load_catalogue()}
+    if value not in known:
+        raise ValueError(
+            f"unknown indicator {value!r} -> see 'intmon catalogue' for the indicator ids"
+        )
+    return value
+
+
+def _target_key(value):
+    """``<indicator id>`` (a goal for the value) or ``<indicator id>_gap`` (for the gap)."""
+    ind_id = value.removesuffix("_gap")
+    try:
+        ind = load_catalogue().get(ind_id)
+    except CatalogueError:
+        raise ValueError(
+            "unknown indicator -> use a catalogue id, or '<id>_gap' for the gap between groups"
+        ) from None
+    if value.endswith("_gap") and not ind.reference_group:
+        raise ValueError(
+            "this indicator compares no groups, so it has no gap -> set a goal "
+            "for its value instead"
+        )
+    return value
+
+
+def _relative_folder(value):
+    _text(value)
+    if Path(value).is_absolute() or ".." in Path(value).parts:
+        raise ValueError(
+            "must be a folder below the parameter folder, relative to it -> "
+            "e.g. commentary/09761000/"
+        )
+    return value
+
+
+AreaId = Annotated[str, BeforeValidator(_area_id)]
+Text = Annotated[str, BeforeValidator(_text)]
+Year = Annotated[int, BeforeValidator(_year)]
+IndicatorId = Annotated[str, AfterValidator(_known_indicator)]
+TargetKey = Annotated[str, AfterValidator(_target_key)]
+Count = Annotated[int, Field(ge=1)]
+
+
+class IndicatorChoice(StrictModel):
+    exclude: list[IndicatorId] = []
+
+
+class Disclosure(StrictModel):
+    min_count: Count = 3
+    min_cases: Count = 30
+
+
+class TargetSpec(StrictModel):
+    value: float
+    by: Year
+    direction: Literal["below", "above"]
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A target resolved against the catalogue: what is measured, for which group."""
+
+    indicator_id: str
+    measure: Literal["value", "gap"]
+    group: str
+    value: float
+    by: int
+    direction: str
+
+
+DOC = {  # key: (type, allowed values, meaning) for docs/parameters.md
+    "area_id": (
+        "text",
+        "AGS (2, 3, 5 or 8 digits) or '<AGS>-<local code>', quoted",
+        "Area monitored; also the output folder and the file name (<area_id>.yml).",
+    ),
+    "name": ("text", "any", "Name shown in reports."),
+    "year": ("integer", "1990-2100", "Reporting year."),
+    "peers": ("list of text", "area ids", "Comparison municipalities (peer group)."),
+    "topics": ("list", ", ".join(REPORT_TOPICS), "Topic reports produced for this area."),
+    "indicators": (
+        "mapping",
+        "{exclude: [indicator ids]}",
+        "Indicators the working group does not monitor (justify in the commentary).",
+    ),
+    "targets": (
+        "mapping",
+        "<indicator id or id_gap>: {value, by, direction: below|above, group}",
+        "Goals set by the working group; tracked in the goals section.",
+    ),
+    "commentary": (
+        "text",
+        "folder relative to the parameter folder",
+        "Folder with <topic>.md: interpretation and qualitative findings.",
+    ),
+    "language": ("text", "de, en", "Language of the reports."),
+    "disclosure": (
+        "mapping",
+        "{min_count: integer >= 1, min_cases: integer >= 1}",
+        "Counts from 1 to min_count-1 are suppressed, with secondary suppression; "
+        "survey shares resting on fewer than min_cases respondents are suppressed. "
+        "Merged key by key with defaults.yml.",
+    ),
+    "figure_formats": (
+        "list",
+        ", ".join(FIGURE_FORMATS),
+        "Files written for each figure in figures/. The PNG is also embedded in "
+        "the HTML report; add svg for print layouts (it costs about a fifth of a "
+        "second per figure).",
+    ),
+    "data_gaps": (
+        "mapping",
+        "<variable, group or indicator id>: reason",
+        "Why data are missing here; shown where an indicator cannot be computed.",
+    ),
+}
+
+
+class SharedSettings(StrictModel):
+    """The keys ``defaults.yml`` may set for every area of the folder."""
+
+    year: Year = 2024
+    peers: list[AreaId] = []
+    topics: list[Topic] = Field(default_factory=lambda: list(REPORT_TOPICS), min_length=1)
+    indicators: IndicatorChoice = IndicatorChoice()
+    targets: dict[TargetKey, TargetSpec] = {}
+    commentary: Annotated[str, BeforeValidator(_relative_folder)] = "commentary/{area_id}/"
+    language: Literal["de", "en"] = "de"
+    disclosure: Disclosure = Disclosure()
+    figure_formats: list[FigureFormat] = ["png"]
+    data_gaps: dict[str, Text] = {}
+
+    @field_validator("topics", "figure_formats")
+    @classmethod
+    def _unique(cls, value: list) -> list:
+        return list(dict.fromkeys(value))
+
+    @field_validator("figure_formats")
+    @classmethod
+    def _png_first(cls, value: list) -> list:
+        if "png" not in value:
+            raise ValueError(
+                "must contain png (the image embedded in the report) -> e.g. "
+                "figure_formats: [png, svg]"
+            )
+        return value
+
+    @property
+    def thresholds(self) -> tuple[int, int]:
+        """(min_count, min_cases): the key of the published tables these settings see."""
+        return self.disclosure.min_count, self.disclosure.min_cases
+
+
+class Parameters(SharedSettings):
+    """One municipality's parameter file merged over the defaults."""
+
+    area_id: AreaId
+    name: Text
+    _file: Path = PrivateAttr(default=Path("."))
+
+    @property
+    def parameter_file(self) -> Path:
+        return self._file
+
+    @property
+    def commentary_dir(self) -> Path:
+        """The folder of the commentary files, resolved against the parameter folder."""
+        return self._file.parent / self.commentary.replace("{area_id}", self.area_id)
+
+    @property
+    def goals(self) -> dict[str, Goal]:
+        """The targets resolved: indicator, measure (value or gap) and group. Without a
+        group, a goal is for the first group compared with the reference group."""
+        out = {}
+        for key, spec in self.targets.items():
+            ind = load_catalogue().get(key.removesuffix("_gap"))
+            default = next(
+                (g for g in ind.groups if g not in ("total", ind.reference_group)), "total"
+            )
+            out[key] = Goal(
+                ind.id,
+                "gap" if key.endswith("_gap") else "value",
+                spec.group or default,
+                spec.value,
+                spec.by,
+                spec.direction,
+            )
+        return out
+
+
+def _check_goal_groups(params: Parameters, path: Path) -> None:
+    for key, goal in params.goals.items():
+        groups = load_catalogue().get(goal.indicator_id).groups
+        if goal.group not in groups:
+            raise ParameterError(path, f"targets.{key}.group", f"must be one of {list(groups)}")
+
+
+def load_defaults(parameter_dir: str | Path) -> SharedSettings:
+    """``defaults.yml`` of a parameter folder (all defaults when there is none)."""
+    path = Path(parameter_dir) / DEFAULTS_FILE
+    raw = read_yaml(path, ParameterError) if path.exists() else {}
+    for key in ("area_id", "name"):
+        if key in raw:
+            raise ParameterError(
+                path,
+                key,
+                "is not a shared default",
+                f"allowed here: {', '.join(SharedSettings.model_fields)}",
+            )
+    return parse(SharedSettings, raw, path, ParameterError, "docs/parameters.md")
+
+
+def load_parameters(path: str | Path, defaults: SharedSettings | None = None) -> Parameters:
+    """Load one parameter file, merge it over the defaults (deeply) and validate it."""
+    path = Path(path)
+    if defaults is None:
+        defaults = load_defaults(path.parent)
+    raw = read_yaml(path, ParameterError, "parameter file")
+    merged = deep_merge(defaults.model_dump(exclude_unset=True), raw)
+    params = parse(Parameters, merged, path, ParameterError, "docs/parameters.md")
+    if path.stem != params.area_id:
+        raise ParameterError(
+            path,
+            "area_id",
+            f"{params.area_id!r} does not match the file name",
+            f"rename the file to {params.area_id}.yml",
+        )
+    params._file = path
+    _check_goal_groups(params, path)
+    return params
+
+
+def discover(parameter_dir: str | Path) -> list[Path]:
+    """Parameter files of a folder (every *.yml except defaults.yml), sorted."""
+    return sorted(p for p in Path(parameter_dir).glob("*.yml") if p.name != DEFAULTS_FILE)
+
+
+def _default_text(name: str) -> str:
+    field = Parameters.model_fields[name]
+    if field.is_required():
+        return "required"
+    value = field.get_default(call_default_factory=True)
+    if isinstance(value, StrictModel):
+        value = value.model_dump()
+    dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False)
+    return f"`{dumped.strip().removesuffix('...').strip()}`"
+
+
+def reference_table() -> str:
+    """Markdown reference of every parameter key, generated from the model."""
+    lines = [
+        "# Parameter reference",
+        "",
+        "Generated from `intmon_utils/config/parameters.py` by `intmon docs`; do not edit by hand.",
+        "",
+        "Each municipality has `parameters/<area_id>.yml`; keys not given there come from "
+        "`parameters/defaults.yml`, then from the defaults below. Mappings are merged key "
+        "by key (an area file that sets `disclosure: {min_cases: 50}` keeps the "
+        "`min_count` of `defaults.yml`); lists and single values are replaced whole. "
+        "Unknown keys are errors.",
+        "",
+        "| key | type | allowed values | default | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for key in ("area_id", "name", *SharedSettings.model_fields):
+        kind, allowed, meaning = DOC[key]
+        lines.append(f"| `{key}` | {kind} | {allowed} | {_default_text(key)} | {meaning} |")
+    lines += [
+        "",
+        "Example:",
+        "",
+        "```yaml",
+        'area_id: "99101000"',
+        "name: Lindenhagen",
+        "year: 2024",
+        'peers: ["99102000", "99103000"]',
+        "targets:",
+        "  labor.unemployment_rate_gap: {value: 3.0, by: 2030, direction: below}",
+        "disclosure: {min_count: 3}",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)

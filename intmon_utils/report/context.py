@@ -1,0 +1,163 @@
+"""The report context: parameters, the published tables of one area and shared helpers.
+
+A :class:`ReportContext` is made once per notebook. It loads the published tables (cached
+Parquet files) for the area, its sub-areas and its comparison areas, picks the indicators of
+the topic, and offers what every section needs: texts in the report's language, vocabulary
+labels, formatted values, cell lookups, the latest year per indicator, changes and gaps, and
+writing of CSV tables and figures to the output folder.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from .. import comparisons, plotting
+from ..catalogue import load_catalogue
+from ..config.parameters import Parameters
+from ..fileio import atomic_path
+from ..formatting import format_value
+from ..published import load
+from ..store import ObservationStore
+from ..texts import text
+from ..topics import OVERVIEW, TOPICS
+from ..vocabulary import load_vocabulary
+from . import selection
+
+LOOKBACK = 6  # years: covers the longest regular cycle (municipal elections in some Länder)
+
+
+class ReportContext:
+    """Everything the sections of one municipality × topic report read."""
+
+    def __init__(
+        self,
+        params: Parameters,
+        topic: str,
+        data_dir: str | Path,
+        output_dir: str | Path,
+        project_dir: str | Path = ".",
+    ):
+        self.params, self.topic = params, topic
+        self.lang = params.language
+        self.area_id, self.year = params.area_id, params.year
+        self.project_dir = Path(project_dir)
+        self.output_dir = Path(output_dir)
+        self.store = ObservationStore(data_dir)
+        published = load(self.store, *params.thresholds)
+        self.areas = published.areas.copy()
+        self.names = self.areas.set_index("area_id")["name"].to_dict()
+        self.land = comparisons.land_of(self.area_id, self.areas)
+        # only the rows this report can show: the area, its sub-areas and its comparisons
+        self.subareas = self.areas.loc[self.areas["parent_id"] == self.area_id, "area_id"].tolist()
+        self.compared = comparisons.comparison_areas(self.area_id, self.areas, params.peers)
+        self.observations, self.table = published.for_areas(
+            [*(a for a, _ in self.compared), *self.subareas]
+        )
+        self.name = params.name or self.names.get(self.area_id, self.area_id)
+        self.catalogue = load_catalogue()
+        self.vocab = load_vocabulary()
+        self.synthetic = bool(self.areas["synthetic"].any())
+        self.indicators = topic_indicators(self.catalogue, topic, params.indicators.exclude)
+        ids = {i.id for i in self.indicators}
+        self.mine = self.table[
+            (self.table["area_id"] == self.area_id) & self.table["indicator_id"].isin(ids)
+        ]
+        plotting.set_theme()
+
+    # -- texts and labels ---------------------------------------------------------------
+    def t(self, key: str, **values) -> str:
+        """The report text ``key`` in the report's language."""
+        return text(key, self.lang, **values)
+
+    def label(self, kind: str, key: str) -> str:
+        """Vocabulary label of a variable, group, sex, age band or area level."""
+        return self.vocab.label(kind, key, self.lang)
+
+    def ind_name(self, ind) -> str:
+        return ind.text("name", self.lang)
+
+    def fmt(self, ind, value, status, **kw) -> str:
+        """An indicator value formatted in its unit (or its status symbol)."""
+        return format_value(value, status, ind.unit, self.lang, **kw)
+
+    def inputs(self, detail: str) -> str:
+        """``unemployed:15-24+population:total`` -> readable labels of the inputs."""
+        parts = []
+        for item in filter(None, detail.split("+")):
+            variable, _, age = item.partition(":")
+            parts.append(
+                self.label("variable", variable)
+                + (f" ({self.label('age', age)})" if age not in ("", "total") else "")
+            )
+        return ", ".join(parts)
+
+    # -- values -------------------------------------------------------------------------
+    @cached_property
+    def cells(self) -> dict:
+        return selection.cell_index(self.table)
+
+    def cell(
+        self,
+        ind_id: str,
+        group: str,
+        year: int | None = None,
+        area: str | None = None,
+        sex: str = "total",
+    ) -> tuple[float, str]:
+        """(value, status) of one cell; ``missing_input`` where the table has no row."""
+        key = (ind_id, area or self.area_id, int(year or self.year), group, sex)
+        return self.cells.get(key, selection.MISSING_CELL)
+
+    @cached_property
+    def latest(self) -> dict[str, int]:
+        """Per indicator: the latest year up to the reporting year (at most LOOKBACK years
+        back) with a value for the area. Elections and surveys are not annual: a report for
+        2024 shows the federal election of 2021 and the survey of 2023, with their year."""
+        return selection.latest_years(self.mine, self.year, LOOKBACK)
+
+    def available(self, ind) -> bool:
+        return ind.id in self.latest
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        return comparisons.changes(self.mine)
+
+    @cached_property
+    def gaps(self) -> pd.DataFrame:
+        """Gaps between groups for every indicator of the area (goals may use any topic)."""
+        return comparisons.gaps(self.table[self.table["area_id"] == self.area_id], self.catalogue)
+
+    # -- output files -------------------------------------------------------------------
+    def write_csv(self, df: pd.DataFrame, name: str) -> Path:
+        """Write ``tables/<topic>_<name>.csv`` (German CSV: ``;`` and decimal comma)."""
+        path = self.output_dir / "tables" / f"{self.topic}_{name}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        out = df.copy()
+        if self.synthetic:
+            out["data_origin"] = self.t("report_data_origin")
+        with atomic_path(path) as tmp:
+            out.to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8")
+        return path
+
+    def figure(self, fig, name: str, alt: str) -> tuple[str, list[Path]]:
+        """Write the figure to ``figures/<topic>_<name>.*``; return its ``<img>`` and files."""
+        return plotting.publish(
+            fig,
+            self.output_dir / "figures" / f"{self.topic}_{name}",
+            alt,
+            tuple(self.params.figure_formats),
+        )
+
+
+def topic_indicators(catalogue, topic: str, excluded) -> list:
+    """The indicators of a topic report; the overview shows the key figures of every topic."""
+    excluded = set(excluded)
+    topics = TOPICS if topic == OVERVIEW else (topic,)
+    return [
+        i
+        for i in catalogue
+        if i.topic in topics and i.id not in excluded and (topic != OVERVIEW or i.key_figure)
+    ]

@@ -1,0 +1,173 @@
+"""Texts around the numbers: header, commentary, data availability, methods and sources."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from ..catalogue_doc import formula
+from ..formatting import legend, unit_label
+from ..texts import all_texts
+from ..topics import topic_label
+from . import html, selection
+from .context import ReportContext
+from .html import Section
+from .safe_markdown import render_markdown
+
+
+def header(ctx: ReportContext) -> Section:
+    """Title, the warning for synthetic data, sources, reference dates, disclosure control."""
+    label = topic_label(ctx.topic, ctx.lang)
+    body = html.STYLE
+    if ctx.synthetic:
+        body += html.banner(ctx.t("report_synthetic"))
+    used = ctx.observations[ctx.observations["area_id"].isin([ctx.area_id, *ctx.subareas])]
+    sources = sorted(used["source"].dropna().unique())
+    n_suppressed = len(selection.suppressed(ctx.mine, ctx.year))
+    variables = sorted({v for ind in ctx.indicators for v in ind.variables})
+    dates = "; ".join(
+        f"{ctx.label('variable', v)}: {ctx.vocab.variables[v]['reference_date'][ctx.lang]}"
+        for v in variables
+    )
+    body += html.paragraph(f"{label} · {ctx.area_id} · {ctx.year}")
+    body += html.paragraph(ctx.t("report_sources") + ": " + "; ".join(sources))
+    body += html.paragraph(ctx.t("report_reference_dates") + ": " + dates)
+    body += html.paragraph(_disclosure(ctx, n_suppressed))
+    return Section(
+        ctx.t("report_title", name=ctx.name, year=ctx.year) + f": {label}", body, level=1
+    )
+
+
+def _disclosure(ctx: ReportContext, n_suppressed: int) -> str:
+    return ctx.t("report_disclosure", k=ctx.params.disclosure.min_count - 1, n=n_suppressed)
+
+
+def commentary(ctx: ReportContext) -> Section:
+    """The working group's ``<topic>.md`` as sanitised HTML, or where to write it."""
+    title = ctx.t("report_commentary")
+    path = ctx.params.commentary_dir / f"{ctx.topic}.md"
+    source = path.read_text(encoding="utf-8").strip() if path.exists() else ""
+    if not source:
+        rel = os.path.relpath(path, ctx.project_dir)
+        return html.missing(title, ctx.t("report_no_commentary", path=rel))
+    return Section(title, render_markdown(source))
+
+
+def availability(ctx: ReportContext) -> Section:
+    """Per indicator: available (in which year), or which groups are missing and why."""
+    rows = [
+        {
+            ctx.t("report_indicator"): ctx.ind_name(ind),
+            ctx.t("report_status_column"): _availability_state(ctx, ind),
+        }
+        for ind in ctx.indicators
+    ]
+    df = pd.DataFrame(rows)
+    path = ctx.write_csv(df, "availability")
+    body = html.table(df, ctx.lang) + _suppressed_html(ctx)
+    return Section(ctx.t("report_availability"), body, df, [path])
+
+
+def _availability_state(ctx: ReportContext, ind) -> str:
+    year = ctx.latest.get(ind.id, ctx.year)
+    rows = ctx.mine[
+        (ctx.mine["indicator_id"] == ind.id)
+        & (ctx.mine["year"] == year)
+        & (ctx.mine["sex"] == "total")
+    ]
+    ok_groups, missing = selection.missing_groups(rows, ind.groups)
+    available = (
+        ctx.t("report_available")
+        if year == ctx.year
+        else ctx.t("report_available_as_of", year=year)
+    )
+    if not missing:
+        return available
+    why = _explicit_gap(ctx, ind, missing) or _reason(ctx, *selection.first_reason(rows, missing))
+    if ok_groups:
+        groups = ", ".join(ctx.label("group", g) for g in missing)
+        return available + "; " + ctx.t("report_groups_missing", groups=groups, why=why)
+    return ctx.t("report_not_available_because", name=ctx.name, why=why)
+
+
+def _explicit_gap(ctx: ReportContext, ind, missing: list[str]) -> str | None:
+    """The working group's own explanation (``data_gaps``) for the indicator, the survey,
+    one of its variables or one of the missing groups, in that order."""
+    gaps = ctx.params.data_gaps
+    keys = [ind.id, *(["survey"] if ind.survey else []), *sorted(ind.variables), *missing]
+    return next((gaps[k] for k in keys if k in gaps), None)
+
+
+def _reason(ctx: ReportContext, code: str, detail: str = "") -> str:
+    """The text of a reason code of the indicator table (unknown codes: no data)."""
+    key = f"report_reason_{code or 'none'}"
+    if key not in all_texts():
+        key = "report_reason_none"
+    return ctx.t(key, detail=ctx.inputs(detail))
+
+
+def _suppressed_html(ctx: ReportContext) -> str:
+    """Which values of the reporting year are suppressed, and why."""
+    sup = selection.suppressed(ctx.mine, ctx.year)
+    title = html.heading(ctx.t("report_suppressed_values", year=ctx.year), 3)
+    if sup.empty:
+        return title + html.paragraph(ctx.t("report_no_suppressed"))
+    names = {i.id: ctx.ind_name(i) for i in ctx.indicators}
+    df = pd.DataFrame(
+        {
+            ctx.t("report_indicator"): sup["indicator_id"].map(names),
+            ctx.t("report_group"): sup["group"].map(lambda g: ctx.label("group", g)),
+            ctx.t("report_sex_column"): sup["sex"].map(lambda s: ctx.label("sex", s)),
+            ctx.t("report_reason_column"): sup["reason"].map(lambda r: _reason(ctx, r)),
+        }
+    )
+    return title + html.table(df, ctx.lang)
+
+
+def methods(ctx: ReportContext) -> Section:
+    """Definition, inputs, unit, source, rationale, caveats and references per indicator,
+    then disclosure control and the legend of the symbols."""
+    parts = [html.definition_list(_method_items(ctx, ind)) for ind in ctx.indicators]
+    parts.append(html.paragraph(_disclosure(ctx, len(selection.suppressed(ctx.mine)))))
+    parts.append(html.paragraph(legend(ctx.lang)))
+    return Section(ctx.t("report_methods"), "\n".join(parts))
+
+
+def _method_items(ctx: ReportContext, ind) -> list[tuple[str, str]]:
+    if ind.survey or ind.spatial:
+        inputs = [(ctx.t("report_method"), _method_text(ctx, ind))]
+    else:
+        inputs = [
+            (ctx.t("report_numerator"), _selectors_text(ctx, ind.numerator)),
+            (ctx.t("report_denominator"), _selectors_text(ctx, ind.denominator)),
+        ]
+    refs = "; ".join(f"{r['ref']}: {r['note'][ctx.lang]}" for r in ind.references)
+    return [
+        (ctx.t("report_indicator"), ctx.ind_name(ind)),
+        (ctx.t("report_definition"), ind.text("description", ctx.lang)),
+        *inputs,
+        (ctx.t("report_unit"), unit_label(ind.unit, ctx.lang)),
+        (ctx.t("report_source"), ind.text("source", ctx.lang)),
+        (ctx.t("report_rationale"), ind.text("rationale", ctx.lang)),
+        (ctx.t("report_caveats"), ind.text("caveats", ctx.lang)),
+        (ctx.t("report_references"), refs),
+    ]
+
+
+def _method_text(ctx: ReportContext, ind) -> str:
+    """How a survey share or a segregation measure is computed."""
+    if ind.spatial:
+        return formula(ind, ctx.lang)
+    return ctx.t("report_method_survey", item=ind.survey["item"], positive=ind.survey["positive"])
+
+
+def _selectors_text(ctx: ReportContext, selectors) -> str:
+    """One side of the fraction: variables with age band, fixed group and year offset."""
+    return " + ".join(
+        ctx.label("variable", s.variable)
+        + (f" ({ctx.label('age', s.age)})" if s.age != "total" else "")
+        + (f" [{ctx.label('group', s.group)}]" if s.group else "")
+        + (" " + ctx.t("report_previous_year") if s.year_offset == -1 else "")
+        for s in selectors
+    )

@@ -1,0 +1,123 @@
+"""Measures over the sub-areas and age groups: residential segregation, age standardisation."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .. import methods
+from ..formatting import format_value
+from ..spatial import subarea_counts
+from . import html, selection
+from .context import ReportContext
+from .html import Section
+
+SEGREGATION_GROUPS = {"total", "german", "foreign"}
+
+
+def segregation_measures(
+    observations: pd.DataFrame, areas: pd.DataFrame, area_id: str, year: int
+) -> pd.DataFrame:
+    """Per year up to ``year``: D, IS, isolation and concentration of foreign nationals over
+    the sub-areas of ``area_id``, with the number of sub-areas used and left out."""
+    rows = []
+    for _, y, usable, left_out in subarea_counts(
+        observations, areas, "population", SEGREGATION_GROUPS, parents=[area_id]
+    ):
+        if y > year:
+            continue
+        d = methods.dissimilarity(usable["foreign"], usable["german"])
+        rows.append(
+            {
+                "year": y,
+                "D": d.value,
+                "IS": methods.segregation_index(usable["foreign"], usable["total"]).value,
+                "isolation": methods.isolation(usable["foreign"], usable["total"]).value,
+                "concentration": methods.concentration_share(
+                    usable["foreign"], usable["total"]
+                ).value,
+                "units": d.n_units,
+                "excluded": d.n_excluded + left_out,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def segregation(ctx: ReportContext) -> Section:
+    """Segregation of foreign nationals over the area's sub-areas, per year."""
+    title = ctx.t("report_segregation")
+    data = segregation_measures(ctx.observations, ctx.areas, ctx.area_id, ctx.year)
+    if data.empty:
+        return html.missing(title, ctx.t("report_no_segregation", name=ctx.name))
+    shown = _segregation_table(ctx, data)
+    path = ctx.write_csv(shown, "segregation")
+    fig, ax = plt.subplots(figsize=(6.5, 3.2))
+    labels = {"D": "D", "IS": "IS", "isolation": ctx.t("report_isolation")}
+    for column, label in labels.items():
+        ax.plot(data["year"], data[column], marker="o", ms=3, label=label)
+    ax.set_ylim(0, max(0.5, float(data[["D", "IS", "isolation"]].max().max()) * 1.15))
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8)
+    img, files = ctx.figure(fig, "segregation", title)
+    body = html.table(shown, ctx.lang) + img + html.paragraph(ctx.t("report_segregation_note"))
+    return Section(title, body, data, [path, *files])
+
+
+def _segregation_table(ctx: ReportContext, data: pd.DataFrame) -> pd.DataFrame:
+    def ratio(values):
+        return [format_value(v, "ok", "ratio", ctx.lang) for v in values]
+
+    return pd.DataFrame(
+        {
+            ctx.t("report_year_column"): data["year"].astype(str),
+            "D": ratio(data["D"]),
+            "IS": ratio(data["IS"]),
+            ctx.t("report_isolation"): ratio(data["isolation"]),
+            ctx.t("report_concentration"): [
+                format_value(v * 100, "ok", "percent", ctx.lang, with_unit=True)
+                for v in data["concentration"]
+            ],
+            ctx.t("report_units_label"): [
+                f"{u} (+{e})" if e else str(u) for u, e in zip(data["units"], data["excluded"])
+            ],
+        }
+    )
+
+
+def age_standardised(ctx: ReportContext, indicator_id: str) -> Section:
+    """Crude and directly age-standardised values of one indicator, by group.
+
+    The age bands are the parts of the denominator's age band in the vocabulary (e.g.
+    15-64 = 15-24 + 25-64); the standard is the area's total population in those bands.
+    """
+    ind = ctx.catalogue.get(indicator_id)
+    title = ctx.t("report_standardised", name=ctx.ind_name(ind))
+    den = ind.denominator[0]
+    bands = next((c for p, c in ctx.vocab.partition_pairs("age") if p == den.age), ())
+    num = selection.band_table(
+        ctx.observations, ctx.area_id, ctx.year, ind.numerator[0].variable, bands
+    )
+    pop = selection.band_table(ctx.observations, ctx.area_id, ctx.year, den.variable, bands)
+    groups = [g for g in ind.groups if g in num.columns and g in pop.columns]
+    band_labels = ", ".join(ctx.label("age", b) for b in bands)
+    if not bands or "total" not in groups or len(num) < len(bands) or len(pop) < len(bands):
+        return html.missing(
+            title, ctx.t("report_no_standardised", name=ctx.name, bands=band_labels or "-")
+        )
+    rows = []
+    for group in groups:
+        crude = num[group].sum() / pop[group].sum() * ind.multiplier
+        std = methods.direct_standardisation(num[group] / pop[group], pop["total"]) * ind.multiplier
+        rows.append(
+            {
+                ctx.t("report_group"): ctx.label("group", group),
+                ctx.t("report_crude"): ctx.fmt(ind, crude, "ok", with_unit=True),
+                ctx.t("report_age_standardised"): ctx.fmt(ind, std, "ok", with_unit=True),
+            }
+        )
+    df = pd.DataFrame(rows)
+    path = ctx.write_csv(df, f"standardised_{indicator_id}")
+    body = html.table(df, ctx.lang) + html.paragraph(
+        ctx.t("report_standardised_note", bands=band_labels)
+    )
+    return Section(title, body, df, [path])

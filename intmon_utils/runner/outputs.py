@@ -1,0 +1,65 @@
+"""What a run writes besides the reports: the Excel workbook per area, and per year the
+manifest and the index page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import availability, export, published
+from ..fileio import write_text
+from ..store import ObservationStore
+from .plan import Plan, digest
+
+
+def write_workbooks(
+    store: ObservationStore, the_plan: Plan, output_root: Path, synthetic: bool
+) -> None:
+    """One Excel workbook per area, rewritten only when its table or labels changed."""
+    for area, params in the_plan.params.items():
+        path = output_root / str(params.year) / area / f"{area}_indicators.xlsx"
+        stamp = path.parent / ".workbook.inputs"
+        inputs = digest(
+            published.cache_key(store), repr(params.thresholds), params.name, params.language
+        )
+        if path.exists() and stamp.exists() and stamp.read_text() == inputs:
+            continue
+        stamp.unlink(missing_ok=True)
+        table = published.indicators(store, *params.thresholds)
+        export.area_workbook(table, area, params.name, path, synthetic, params.language)
+        write_text(stamp, inputs)
+
+
+def write_indexes(
+    store: ObservationStore, the_plan: Plan, output_root: Path, results: list[dict], synthetic: bool
+) -> Path | None:
+    """Per year: the manifest and the index page with each area's data availability."""
+    names = store.read_areas().set_index("area_id")["name"].to_dict()
+    names.update({a: p.name for a, p in the_plan.params.items()})
+    by_year: dict[int, list[dict]] = {p.year: [] for p in the_plan.params.values()}
+    for r in results:
+        year = r.get("year") or (max(by_year) if by_year else None)
+        if year is not None:
+            by_year.setdefault(year, []).append(r)
+    index_path = None
+    for year, entries in by_year.items():
+        year_dir = output_root / str(year)
+        year_dir.mkdir(parents=True, exist_ok=True)
+        entries = sorted(entries, key=lambda e: e["job"])
+        export.write_manifest(year_dir / "manifest.json", entries)
+        # each area's availability counted on the table its own threshold produced
+        by_threshold: dict[tuple, list[str]] = {}
+        for area in sorted({e["area_id"] for e in entries if e["area_id"] in the_plan.params}):
+            by_threshold.setdefault(the_plan.params[area].thresholds, []).append(area)
+        matrix = pd.concat(
+            [
+                availability.summary(published.indicators(store, *k), year, ids)
+                for k, ids in by_threshold.items()
+            ]
+            or [pd.DataFrame(columns=["area_id"]).set_index("area_id")]
+        )
+        index_path = write_text(
+            year_dir / "index.html", export.index_page(year, entries, names, matrix, synthetic)
+        )
+    return index_path

@@ -1,0 +1,165 @@
+"""The jobs of a run: which report of which area, from which inputs, to which folder.
+
+Parameters are loaded and validated here and later handed to papermill from Python (never
+through ``-p``), so area ids stay text. A broken parameter file becomes a failed job, not an
+exception: the other areas still run. Each job carries the hash of everything its report is
+made from; a report whose stamp matches is current and skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import published
+from ..config.parameters import (
+    DEFAULTS_FILE,
+    Parameters,
+    discover,
+    load_defaults,
+    load_parameters,
+)
+from ..errors import IntmonError
+from ..fileio import file_sha256
+from ..store import ObservationStore
+from ..topics import NOTEBOOK_TOPICS, OVERVIEW
+from ..workspace import notebook_path
+
+
+@dataclass(frozen=True)
+class Job:
+    area_id: str
+    topic: str
+    year: int
+    parameter_file: str  # relative to the project
+    notebook: str  # relative to the project, or absolute (a notebook shipped with intmon)
+    output_dir: str  # relative to the project
+    input_hash: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.area_id}/{self.topic}"
+
+
+@dataclass
+class Plan:
+    jobs: list[Job]
+    failures: list[dict]  # parameter files that could not be loaded
+    params: dict[str, Parameters]  # area_id -> validated parameters
+
+
+def digest(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def in_project(path: Path, project: Path) -> str:
+    """A path relative to the project where it lies inside it, else absolute."""
+    path = Path(path).resolve()
+    return str(path.relative_to(project)) if path.is_relative_to(project) else str(path)
+
+
+def failure(job: str, area_id: str, error: str) -> dict:
+    """A manifest entry for something that failed before any notebook ran."""
+    return {
+        "job": job,
+        "area_id": area_id,
+        "topic": "*",
+        "status": "failed",
+        "error": error,
+        "duration": 0.0,
+    }
+
+
+def plan(
+    project: Path,
+    parameter_dir: Path,
+    store: ObservationStore,
+    output_root: Path,
+    areas: list[str] | None = None,
+    topics: list[str] | None = None,
+) -> Plan:
+    """The jobs of a run; broken parameter files become failures, not exceptions."""
+    jobs, failures, params_by_area = [], [], {}
+    try:
+        defaults = load_defaults(parameter_dir)
+    except IntmonError as exc:
+        return Plan([], [failure(str(parameter_dir / DEFAULTS_FILE), "?", str(exc))], {})
+    fingerprint = published.cache_key(store)
+    defaults_file = parameter_dir / DEFAULTS_FILE
+    defaults_hash = file_sha256(defaults_file) if defaults_file.exists() else "-"
+    for path in discover(parameter_dir):
+        if areas and path.stem not in areas:
+            continue
+        try:
+            params = load_parameters(path, defaults)
+        except IntmonError as exc:
+            failures.append(failure(in_project(path, project), path.stem, str(exc)))
+            continue
+        area = params.area_id
+        params_by_area[area] = params
+        wanted = [t for t in NOTEBOOK_TOPICS if t == OVERVIEW or t in params.topics]
+        for topic in wanted:
+            if topics and topic not in topics:
+                continue
+            nb = notebook_path(project, topic)
+            commentary = params.commentary_dir / f"{topic}.md"
+            job_hash = digest(
+                file_sha256(nb),
+                file_sha256(path),
+                defaults_hash,
+                file_sha256(commentary) if commentary.exists() else "-",
+                fingerprint,
+            )
+            jobs.append(
+                Job(
+                    area,
+                    topic,
+                    params.year,
+                    in_project(path, project),
+                    in_project(nb, project),
+                    in_project(output_root / str(params.year) / area, project),
+                    job_hash,
+                )
+            )
+    if areas:
+        known = {p.stem for p in discover(parameter_dir)}
+        failures += [
+            failure(area, area, f"no parameter file {parameter_dir / (area + '.yml')}")
+            for area in areas
+            if area not in known
+        ]
+    return Plan(jobs, failures, params_by_area)
+
+
+def stamp_path(project: Path, job: Job) -> Path:
+    """Written after a report is complete: the hash of the inputs it was made from."""
+    return Path(project) / job.output_dir / f".{job.topic}.inputs"
+
+
+def is_current(project: Path, job: Job) -> bool:
+    """True when the report exists and was made from exactly these inputs (notebook,
+    parameters, defaults, commentary, data, intmon's code): it can be skipped."""
+    out = Path(project) / job.output_dir
+    stamp = stamp_path(project, job)
+    return (
+        stamp.exists()
+        and stamp.read_text().strip() == job.input_hash
+        and (out / f"{job.topic}.html").exists()
+        and (out / f"{job.topic}.ipynb").exists()
+    )
+
+
+def manifest_entry(job: Job, status: str, error: str | None = None) -> dict:
+    """A job's line in ``manifest.json`` (``execute`` fills in the duration and outputs)."""
+    return {
+        "job": job.name,
+        "area_id": job.area_id,
+        "topic": job.topic,
+        "year": job.year,
+        "input_hash": job.input_hash,
+        "status": status,
+        "error": error,
+        "outputs": [f"{job.topic}.ipynb", f"{job.topic}.html"],
+        "duration": 0.0,
+    }

@@ -1,0 +1,111 @@
+"""``intmon run``: every municipality × topic notebook through papermill.
+
+One failing job never stops the others: its error goes into the manifest and the summary,
+and the run exits non-zero after all jobs finished. Reports whose inputs are unchanged are
+skipped. The reports are made by an executor (``Executor``): the local pool of warm-kernel
+workers (``local.LocalPool``) or a Dask cluster (``dask.DaskCluster``); both take the same
+jobs and yield the same manifest entries. ``docs/distributed.md`` explains the design.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from .. import published
+from ..store import ObservationStore
+from .local import LocalPool
+from .outputs import write_indexes, write_workbooks
+from .plan import Job, in_project, is_current, manifest_entry, plan
+
+
+class Executor(Protocol):
+    """Makes the reports of ``todo`` and yields one manifest entry per job as it finishes."""
+
+    def __call__(
+        self, todo: list[Job], project: Path, data_dir: str, cell_timeout: int | None
+    ) -> Iterator[dict]: ...
+
+
+def executor_for(
+    jobs: int = 1,
+    scheduler: str | None = None,
+    worker_project: str | None = None,
+    project: Path | None = None,
+) -> Executor:
+    """The local pool, or the Dask cluster at ``scheduler``."""
+    if scheduler:
+        from .dask import DaskCluster  # distributed is imported only when a cluster is used
+
+        return DaskCluster(scheduler, worker_project or str(project))
+    return LocalPool(jobs)
+
+
+def run(
+    project: Path,
+    data_dir: Path,
+    parameter_dir: Path,
+    output_root: Path,
+    areas: list[str] | None = None,
+    topics: list[str] | None = None,
+    jobs: int = 1,
+    quiet: bool = False,
+    force: bool = False,
+    cell_timeout: int | None = 600,
+    scheduler: str | None = None,
+    worker_project: str | None = None,
+) -> tuple[list[dict], Path | None]:
+    """Run the matrix; return the manifest entries and the path of the last index page.
+
+    A report whose inputs are unchanged and whose outputs exist is skipped (``force`` redoes
+    it). Every file is written atomically and the input stamp last, so a run killed at any
+    point leaves complete reports or none, and the next run does the rest. With
+    ``scheduler`` the reports are made by the workers of that Dask cluster;
+    ``worker_project`` is where the workers find the project.
+    """
+    from tqdm import tqdm
+
+    store = ObservationStore(data_dir)
+    store.require()
+    the_plan = plan(project, parameter_dir, store, output_root, areas, topics)
+    for k in {p.thresholds for p in the_plan.params.values()}:
+        published.ensure(store, *k)  # once per threshold, before any notebook starts
+    data_rel = in_project(data_dir, project)
+    for stale in output_root.rglob(".*.tmp*"):  # left by a run that was killed
+        stale.unlink(missing_ok=True)
+    results = list(the_plan.failures)
+    todo = [job for job in the_plan.jobs if force or not is_current(project, job)]
+    pending = set(todo)
+    results += [manifest_entry(job, "skipped") for job in the_plan.jobs if job not in pending]
+    skipped = len(the_plan.jobs) - len(todo)
+    bar = tqdm(
+        total=len(the_plan.jobs),
+        initial=skipped,
+        disable=quiet,
+        unit="report",
+        desc="intmon run",
+        dynamic_ncols=True,
+    )
+    bar.set_postfix(failed=0, skipped=skipped)
+    executor = executor_for(jobs, scheduler, worker_project, project)
+    for result in executor(todo, project, data_rel, cell_timeout):
+        results.append(result)
+        bar.update()
+        bar.set_postfix(failed=sum(r["status"] == "failed" for r in results), skipped=skipped)
+    bar.close()
+
+    synthetic = store.is_synthetic()
+    write_workbooks(store, the_plan, output_root, synthetic)
+    return results, write_indexes(store, the_plan, output_root, results, synthetic)
+
+
+def summary(results: list[dict]) -> str:
+    ok = sum(r["status"] == "ok" for r in results)
+    skipped = sum(r["status"] == "skipped" for r in results)
+    failed = [r for r in results if r["status"] == "failed"]
+    lines = [
+        f"intmon run: {ok} reports written, {skipped} unchanged (skipped), {len(failed)} failed"
+    ]
+    lines += [f"  FAILED {r['job']}: {r['error']}" for r in failed]
+    return "\n".join(lines)

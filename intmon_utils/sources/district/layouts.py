@@ -1,0 +1,114 @@
+"""Layouts: how the rows of a district table become cells
+``(row, area, year, variable, group, sex, age, column, text)``.
+
+``wide``: one row per area, one column per count. ``long``: one row per area and indicator;
+label columns say what the value column(s) hold. ``LAYOUTS`` is the registry: a layout is a
+class built from the mapping with ``columns()`` (the file columns it reads) and ``extract()``;
+its keys and their checks are part of the mapping schema (``mapping.LAYOUT_KEYS``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+
+from .fields import norm
+from .mapping import LAYOUT_KEYS, TARGET_KEYS, DistrictMapping
+
+CELL_COLUMNS = ["_row", "area_id", "year", *TARGET_KEYS, "column", "text"]
+# columns added to the file's columns while reading (file row number, area, level, year)
+INTERNAL = ("_row", "_area_id", "_area_level", "_year")
+
+
+def _cells(rows: pd.DataFrame, column: str, texts: pd.Series, target) -> pd.DataFrame:
+    out = rows[["_row", "_area_id", "_year"]].rename(
+        columns={"_area_id": "area_id", "_year": "year"}
+    )
+    for key, value in zip(TARGET_KEYS, target, strict=True):
+        out[key] = value
+    out["column"] = column
+    out["text"] = texts.to_numpy()
+    return out
+
+
+class WideLayout:
+    """One row per area; one column per variable (``columns: {name: {variable, group, …}}``)."""
+
+    keys = LAYOUT_KEYS["wide"]
+
+    def __init__(self, m: DistrictMapping):
+        self.columns_map = {col: target.key for col, target in (m.columns or {}).items()}
+
+    def columns(self) -> list[str]:
+        return list(self.columns_map)
+
+    def extract(self, rows: pd.DataFrame, used: set[str]) -> tuple[pd.DataFrame, list[str]]:
+        frames = [_cells(rows, col, rows[col], target) for col, target in self.columns_map.items()]
+        ignored = [
+            c
+            for c in rows.columns
+            if c not in INTERNAL and c not in self.columns_map and c not in used
+        ]
+        notes = [f"columns not imported: {', '.join(ignored)}"] if ignored else []
+        return pd.concat(frames, ignore_index=True), notes
+
+
+class LongLayout:
+    """One row per area and indicator: label columns say what the value column(s) hold."""
+
+    keys = LAYOUT_KEYS["long"]
+
+    def __init__(self, m: DistrictMapping):
+        self.label_columns = tuple(m.label_columns or ())
+        self.value_columns = m.value_sources
+        # normalised labels → target; several combinations may name the same target
+        self.labels = {label.match: label.key for label in m.labels or ()}
+
+    def columns(self) -> list[str]:
+        extra = [v.label_column for v in self.value_columns if v.label_column]
+        return [*self.label_columns, *(v.column for v in self.value_columns), *extra]
+
+    def extract(self, rows: pd.DataFrame, used: set[str]) -> tuple[pd.DataFrame, list[str]]:
+        base = [rows[c].map(norm).tolist() for c in self.label_columns]
+        frames, skipped = [], Counter()
+        for vc in self.value_columns:
+            parts = list(base)
+            if vc.label_column:
+                parts.append(rows[vc.label_column].map(norm).tolist())
+            elif vc.label is not None:
+                parts.append([norm(vc.label)] * len(rows))
+            shown = list(zip(*parts, strict=True)) if parts else [()] * len(rows)
+            keys = pd.Series(
+                [tuple(x.casefold() for x in t) for t in shown], index=rows.index, dtype=object
+            )
+            mapped = keys.map(lambda k: k in self.labels)
+            skipped.update(" | ".join(t) for t, ok in zip(shown, mapped, strict=True) if not ok)
+            for key in dict.fromkeys(keys[mapped]):
+                idx = keys.index[(keys == key).to_numpy() & mapped.to_numpy()]
+                frames.append(
+                    _cells(rows.loc[idx], vc.column, rows.loc[idx, vc.column], self.labels[key])
+                )
+        cells = (
+            pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CELL_COLUMNS)
+        )
+        return cells, _skipped_note(skipped)
+
+
+def _skipped_note(skipped: Counter) -> list[str]:
+    if not skipped:
+        return []
+    top = "; ".join(f"'{k}' ×{n}" for k, n in skipped.most_common(5))
+    more = f" and {len(skipped) - 5} more combinations" if len(skipped) > 5 else ""
+    return [
+        f"{sum(skipped.values())} values skipped because their labels are not mapped ({top}{more})"
+    ]
+
+
+LAYOUTS: dict[str, type] = {"wide": WideLayout, "long": LongLayout}
+assert set(LAYOUTS) == set(LAYOUT_KEYS), "every layout needs its keys in mapping.LAYOUT_KEYS"
+
+
+def layout_of(m: DistrictMapping) -> WideLayout | LongLayout:
+    """The layout object the mapping names (``layout: wide`` or ``layout: long``)."""
+    return LAYOUTS[m.layout](m)

@@ -1,0 +1,21 @@
+"""The topic areas of the monitoring: defined here, once.
+
+Every indicator of the catalogue belongs to one of ``TOPICS``. Each of ``REPORT_TOPICS`` has
+its own report notebook; the ``overview`` notebook shows the key figures of all of them
+(``NOTEBOOK_TOPICS`` is what ``intmon run`` can execute). Names are texts
+(``texts/topics.yml``).
+"""
+
+from __future__ import annotations
+
+from .texts import text
+
+TOPICS = ("demography", "education", "labor", "housing", "participation")
+REPORT_TOPICS = TOPICS[1:]
+OVERVIEW = "overview"
+NOTEBOOK_TOPICS = (OVERVIEW, *REPORT_TOPICS)
+
+
+def topic_label(topic: str, lang: str) -> str:
+    """The name of a topic (or of the overview) in ``lang``."""
+    return text(f"topic_{topic}", lang)

@@ -1,0 +1,79 @@
+"""The HTML pages outside the notebooks: escaped, language and viewport set, self-contained."""
+
+import re
+
+import jinja2
+import pandas as pd
+import pytest
+
+from intmon_utils import catalogue_doc, export, pages
+from intmon_utils.catalogue import load_catalogue
+from intmon_utils.errors import IntmonError
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def _index(lang="de"):
+    entries = [
+        {"area_id": "99101000", "topic": "overview", "status": "ok"},
+        {"area_id": "99101000", "topic": "labor", "status": "failed", "error": HOSTILE},
+    ]
+    matrix = pd.DataFrame(
+        [
+            {
+                "area_id": "99101000",
+                "demography": "3/7",
+                "education": "1/6",
+                "labor": "2/8",
+                "housing": "0/6",
+                "participation": "1/7",
+            }
+        ]
+    )
+    return export.index_page(
+        2024, entries, {"99101000": HOSTILE}, matrix.set_index("area_id"), synthetic=True, lang=lang
+    )
+
+
+def _catalogue(tmp_path, lang="de"):
+    first = next(iter(load_catalogue())).id
+    target = catalogue_doc.render(
+        "html", tmp_path / "katalog.html", lang, available={first: HOSTILE}, synthetic=True
+    )
+    return target.read_text(encoding="utf-8")
+
+
+def _assert_safe_page(page, lang):
+    assert page.startswith("<!DOCTYPE html>")
+    assert f'<html lang="{lang}">' in page and '<meta charset="utf-8">' in page
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert "<script" not in page and "&lt;script&gt;" in page
+    for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", page):
+        assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", tag), tag
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_index_page_escapes_and_is_self_contained(lang):
+    page = _index(lang)
+    _assert_safe_page(page, lang)
+    assert 'href="99101000/overview.html"' in page
+    assert 'href="99101000/99101000_indicators.xlsx"' in page
+    assert 'href="99101000/labor.html"' not in page  # failed: marked, not linked
+    assert ("Fehler:" if lang == "de" else "Failed:") in page
+    assert ("SYNTHETISCHE DEMODATEN" if lang == "de" else "SYNTHETIC DEMO DATA") in page
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_catalogue_page_escapes_and_is_self_contained(tmp_path, lang):
+    page = _catalogue(tmp_path, lang)
+    _assert_safe_page(page, lang)
+    for ind in load_catalogue():
+        assert f"<code>{ind.id}</code>" in page
+    assert ("Indikatorenkatalog" if lang == "de" else "Indicator catalogue") in page
+
+
+def test_render_rejects_unknown_language_and_undefined_names():
+    with pytest.raises(IntmonError):
+        pages.render("catalogue.html", lang="fr", title="t", note="", topics=[])
+    with pytest.raises(jinja2.UndefinedError, match="topics"):
+        pages.render("catalogue.html", lang="de", title="t", note="")
