@@ -4,20 +4,22 @@ How a new indicator plugs in: docs/architecture.md.
 
 ``catalogue.yml`` holds per indicator its definition, selectors for numerator and denominator,
 unit, direction, groups, source, rationale, caveats and references, each text in German and
-English. ``load_catalogue`` validates it against the vocabulary so that a typo fails at load,
-not in the middle of a report run.
+English. It loads into the typed models below, validated like every configuration file
+(``intmon_utils.config``): a word outside the vocabulary, a missing language or an unknown
+key fails at load, naming the key, not in the middle of a report run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Annotated, Literal
 
 import yaml
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
+from .config.loading import StrictModel, parse, suggest
 from .errors import CatalogueError
-from .texts import LANGUAGES
 from .topics import TOPICS
 from .vocabulary import load_vocabulary
 
@@ -25,10 +27,57 @@ UNITS = {"percent": 100.0, "per_1000": 1000.0, "ratio": 1.0, "index": 100.0, "sq
 DIRECTIONS = ("higher_is_better", "lower_is_better", "neutral")
 SPATIAL_MEASURES = ("dissimilarity", "segregation", "isolation", "concentration")
 TEXT_FIELDS = ("name", "description", "source", "rationale", "caveats")
+ORIGIN = "intmon_utils/catalogue.yml"
+LIST = Field(strict=False)  # a YAML list is read into an immutable tuple
 
 
-@dataclass(frozen=True)
-class Selector:
+def _in_vocabulary(dimension: str):
+    """A word of the vocabulary: ``variable``, ``group``, ``sex``, ``age`` or ``area_level``."""
+
+    def check(value: str) -> str:
+        allowed = load_vocabulary().allowed(dimension)
+        if value not in allowed:
+            raise ValueError(
+                f"{dimension} '{value}' is not in vocabulary.yml -> "
+                f"{suggest(value, allowed)}add it there or correct the word"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def _one_line(value):
+    """A text as one line: YAML block scalars leave line breaks and indentation."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a non-empty text")
+    return " ".join(value.split())
+
+
+def _as_list(value):
+    """A single mapping stands for a list of one."""
+    return [value] if isinstance(value, dict) else value
+
+
+Variable = Annotated[str, _in_vocabulary("variable")]
+Group = Annotated[str, _in_vocabulary("group")]
+AreaLevel = Annotated[str, _in_vocabulary("area_level")]
+Text = Annotated[str, BeforeValidator(_one_line)]
+
+
+class Bilingual(StrictModel):
+    de: Text
+    en: Text
+
+
+class Reference(StrictModel):
+    """Which reference set (IntMK, Zaragoza, Settling In, municipal sets …) the indicator
+    follows, and how it differs."""
+
+    ref: Text
+    note: Bilingual
+
+
+class Selector(StrictModel):
     """Which observations feed one side of a fraction.
 
     ``group``/``sex`` fixed here override the row's group/sex (e.g. a share of foreigners in
@@ -36,30 +85,78 @@ class Selector:
     previous year's value (stock at the end of the previous year).
     """
 
-    variable: str
-    group: str | None = None
-    sex: str | None = None
-    age: str = "total"
-    year_offset: int = 0
+    variable: Variable
+    group: Group | None = None
+    sex: Annotated[str, _in_vocabulary("sex")] | None = None
+    age: Annotated[str, _in_vocabulary("age")] = "total"
+    year_offset: Literal[0, -1] = 0
 
 
-@dataclass(frozen=True)
-class Indicator:
+Selectors = Annotated[tuple[Selector, ...], BeforeValidator(_as_list), LIST]
+
+
+class SurveySpec(StrictModel):
+    """A weighted share from survey microdata: answers in ``positive`` to ``item``."""
+
+    item: str
+    positive: Annotated[tuple[int | str, ...], LIST] = Field(min_length=1)
+
+
+class SpatialSpec(StrictModel):
+    """A measure over the sub-areas of an area (segregation and concentration)."""
+
+    measure: Literal[SPATIAL_MEASURES]
+    variable: Variable
+    group: Group
+    other: Group | None = None
+
+    @model_validator(mode="after")
+    def _pair(self) -> SpatialSpec:
+        if self.measure == "dissimilarity" and self.other is None:
+            raise ValueError("the dissimilarity index compares two groups -> give 'other'")
+        return self
+
+
+class Indicator(StrictModel):
     id: str
-    topic: str
-    unit: str
-    direction: str
-    numerator: tuple[Selector, ...]
-    denominator: tuple[Selector, ...]
-    groups: tuple[str, ...]
-    reference_group: str | None
-    levels: tuple[str, ...]
-    texts: dict
-    references: tuple[dict, ...] = ()
+    topic: Literal[TOPICS]
+    unit: Literal[tuple(UNITS)]
+    direction: Literal[DIRECTIONS]
+    numerator: Selectors = ()
+    denominator: Selectors = ()
+    groups: Annotated[tuple[Group, ...], LIST] = ("total",)
+    reference_group: Group | None = None
+    levels: Annotated[tuple[AreaLevel, ...], LIST] = Field(min_length=1)
+    name: Bilingual
+    description: Bilingual
+    source: Bilingual
+    rationale: Bilingual
+    caveats: Bilingual
+    references: Annotated[tuple[Reference, ...], LIST] = Field(min_length=1)
     key_figure: bool = False
-    survey: dict | None = None  # {item, positive}: a weighted share from survey microdata
-    spatial: dict | None = None  # {measure, variable, group[, other]}: over the sub-areas
-    extra: dict = field(default_factory=dict)
+    survey: SurveySpec | None = None
+    spatial: SpatialSpec | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Indicator:
+        if not self.id.startswith(f"{self.topic}."):
+            raise ValueError(f"id '{self.id}' must start with its topic -> '{self.topic}.…'")
+        kinds = [k for k in ("survey", "spatial") if getattr(self, k) is not None]
+        if kinds and (self.numerator or self.denominator):
+            raise ValueError(
+                f"a {kinds[0]} indicator has no numerator/denominator -> remove "
+                f"them, or the {kinds[0]} key"
+            )
+        if len(kinds) > 1:
+            raise ValueError("an indicator is either survey or spatial -> keep one")
+        if not kinds and not (self.numerator and self.denominator):
+            raise ValueError("needs numerator and denominator (or survey, or spatial)")
+        if self.reference_group is not None and self.reference_group not in self.groups:
+            raise ValueError(
+                f"reference_group '{self.reference_group}' must be one of its "
+                f"groups {list(self.groups)}"
+            )
+        return self
 
     @property
     def multiplier(self) -> float:
@@ -70,12 +167,21 @@ class Indicator:
         return {s.variable for s in (*self.numerator, *self.denominator)}
 
     def text(self, name: str, lang: str = "de") -> str:
-        return self.texts[name][lang]
+        """One of ``TEXT_FIELDS`` in ``lang``."""
+        return getattr(getattr(self, name), lang)
 
 
-@dataclass(frozen=True)
-class Catalogue:
-    indicators: tuple[Indicator, ...]
+class Catalogue(StrictModel):
+    indicators: Annotated[tuple[Indicator, ...], LIST] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Catalogue:
+        seen = set()
+        for ind in self.indicators:
+            if ind.id in seen:
+                raise ValueError(f"indicator id '{ind.id}' occurs twice -> ids are unique")
+            seen.add(ind.id)
+        return self
 
     def __iter__(self):
         return iter(self.indicators)
@@ -88,134 +194,19 @@ class Catalogue:
             if ind.id == indicator_id:
                 return ind
         raise CatalogueError(
-            f"unknown indicator '{indicator_id}'; see 'intmon catalogue' or "
-            f"intmon_utils/catalogue.yml for the ids"
+            ORIGIN,
+            None,
+            f"unknown indicator '{indicator_id}'",
+            "see 'intmon catalogue' for the ids",
         )
 
     def by_topic(self, topic: str) -> list[Indicator]:
         return [i for i in self.indicators if i.topic == topic]
 
 
-def _selectors(raw, where: str) -> tuple[Selector, ...]:
-    items = raw if isinstance(raw, list) else [raw]
-    out = []
-    for item in items:
-        unknown = set(item) - {"variable", "group", "sex", "age", "year_offset"}
-        if unknown or "variable" not in item:
-            raise CatalogueError(
-                f"{where}: a selector needs 'variable' and may have group, sex, "
-                f"age, year_offset; got {sorted(item)}"
-            )
-        out.append(Selector(**item))
-    return tuple(out)
-
-
-def parse_catalogue(raw: dict, origin: str = "catalogue.yml") -> Catalogue:
-    vocab = load_vocabulary()
-    seen = set()
-    indicators = []
-    for pos, entry in enumerate(raw.get("indicators") or [], start=1):
-        where = f"{origin}: indicator #{pos} ({entry.get('id', '?')})"
-        ind_id = entry.get("id")
-        if not ind_id or ind_id in seen:
-            raise CatalogueError(f"{where}: missing or duplicate id")
-        seen.add(ind_id)
-        topic = entry.get("topic")
-        if topic not in TOPICS or not ind_id.startswith(f"{topic}."):
-            raise CatalogueError(f"{where}: topic must be one of {TOPICS} and prefix the id")
-        if entry.get("unit") not in UNITS:
-            raise CatalogueError(f"{where}: unit must be one of {sorted(UNITS)}")
-        if entry.get("direction") not in DIRECTIONS:
-            raise CatalogueError(f"{where}: direction must be one of {DIRECTIONS}")
-        texts = {}
-        for name in TEXT_FIELDS:
-            value = entry.get(name) or {}
-            for lang in LANGUAGES:
-                if not str(value.get(lang, "")).strip():
-                    raise CatalogueError(f"{where}: text '{name}' lacks language '{lang}'")
-            texts[name] = {lang: " ".join(str(value[lang]).split()) for lang in LANGUAGES}
-        references = tuple(entry.get("references") or ())
-        if not references:
-            raise CatalogueError(f"{where}: give at least one reference")
-        for ref in references:
-            if not ref.get("ref") or any(
-                not (ref.get("note") or {}).get(lang) for lang in LANGUAGES
-            ):
-                raise CatalogueError(f"{where}: each reference needs 'ref' and a note in de and en")
-        survey, spatial = entry.get("survey"), entry.get("spatial")
-        if spatial is not None:
-            if (
-                entry.get("numerator")
-                or entry.get("denominator")
-                or survey
-                or spatial.get("measure") not in SPATIAL_MEASURES
-                or spatial.get("variable") not in vocab.variables
-                or spatial.get("group") not in vocab.groups
-                or (spatial.get("other") is not None and spatial["other"] not in vocab.groups)
-            ):
-                raise CatalogueError(
-                    f"{where}: a spatial indicator has spatial: {{measure: one of "
-                    f"{SPATIAL_MEASURES}, variable, group[, other]}} and no "
-                    f"numerator/denominator"
-                )
-            num = den = ()
-        elif survey is not None:
-            if (
-                entry.get("numerator")
-                or entry.get("denominator")
-                or not isinstance(survey.get("item"), str)
-                or not isinstance(survey.get("positive"), list)
-                or not survey["positive"]
-            ):
-                raise CatalogueError(
-                    f"{where}: a survey indicator has survey: {{item, positive: "
-                    f"[codes]}} and no numerator/denominator"
-                )
-            num = den = ()
-        else:
-            num = _selectors(entry.get("numerator"), f"{where} numerator")
-            den = _selectors(entry.get("denominator"), f"{where} denominator")
-        groups = tuple(entry.get("groups") or ("total",))
-        for sel in (*num, *den):
-            if sel.variable not in vocab.variables:
-                raise CatalogueError(f"{where}: variable '{sel.variable}' is not in vocabulary.yml")
-            for dim, value in (("group", sel.group), ("sex", sel.sex), ("age", sel.age)):
-                if value is not None and value not in vocab.allowed(dim):
-                    raise CatalogueError(f"{where}: {dim} '{value}' is not in vocabulary.yml")
-        unknown_groups = set(groups) - set(vocab.groups)
-        if unknown_groups:
-            raise CatalogueError(f"{where}: unknown groups {sorted(unknown_groups)}")
-        ref_group = entry.get("reference_group")
-        if ref_group is not None and ref_group not in groups:
-            raise CatalogueError(
-                f"{where}: reference_group '{ref_group}' must be one of its groups"
-            )
-        levels = tuple(entry.get("levels") or ())
-        if not levels or set(levels) - set(vocab.area_levels):
-            raise CatalogueError(
-                f"{where}: levels must be a non-empty list of {sorted(vocab.area_levels)}"
-            )
-        indicators.append(
-            Indicator(
-                id=ind_id,
-                topic=topic,
-                unit=entry["unit"],
-                direction=entry["direction"],
-                numerator=num,
-                denominator=den,
-                groups=groups,
-                reference_group=ref_group,
-                levels=levels,
-                texts=texts,
-                references=references,
-                key_figure=bool(entry.get("key_figure", False)),
-                survey=survey,
-                spatial=spatial,
-            )
-        )
-    if not indicators:
-        raise CatalogueError(f"{origin}: no indicators")
-    return Catalogue(tuple(indicators))
+def parse_catalogue(raw: dict, origin: str = ORIGIN) -> Catalogue:
+    """Validate a catalogue (the content of ``catalogue.yml``) into :class:`Catalogue`."""
+    return parse(Catalogue, raw, origin, CatalogueError, "docs/architecture.md")
 
 
 @lru_cache(maxsize=1)

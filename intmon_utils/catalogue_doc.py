@@ -57,8 +57,8 @@ def formula(ind: Indicator, lang: str = "de") -> str:
         return text(
             "catalogue_formula_survey",
             lang,
-            item=ind.survey["item"],
-            positive=ind.survey["positive"],
+            item=ind.survey.item,
+            positive=list(ind.survey.positive),
         )
     factor = (
         text(f"catalogue_factor_{ind.unit}", lang) if ind.unit in ("percent", "per_1000") else ""
@@ -74,16 +74,14 @@ def formula(ind: Indicator, lang: str = "de") -> str:
 
 def _spatial_formula(spatial: dict, lang: str) -> str:
     vocab = load_vocabulary()
-    groups = " / ".join(
-        vocab.label("group", g, lang) for g in (spatial["group"], spatial.get("other")) if g
-    )
-    measure = text(f"catalogue_measure_{spatial['measure']}", lang)
+    groups = " / ".join(vocab.label("group", g, lang) for g in (spatial.group, spatial.other) if g)
+    measure = text(f"catalogue_measure_{spatial.measure}", lang)
     return text(
         "catalogue_formula_spatial",
         lang,
         measure=measure,
         groups=groups,
-        variable=vocab.label("variable", spatial["variable"], lang),
+        variable=vocab.label("variable", spatial.variable, lang),
     )
 
 
@@ -128,7 +126,7 @@ def entries(lang: str = "de", available: dict[str, str] | None = None) -> pd.Dat
     labels = field_labels(lang)
     rows = []
     for ind in load_catalogue():
-        refs = "; ".join(f"{r['ref']}: {r['note'][lang]}" for r in ind.references)
+        refs = "; ".join(f"{r.ref}: {getattr(r.note, lang)}" for r in ind.references)
         values = [
             ind.id,
             ind.text("name", lang),

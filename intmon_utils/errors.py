@@ -25,8 +25,9 @@ class ParameterError(ConfigError):
     """A parameter file has a missing, unknown or malformed key."""
 
 
-class CatalogueError(IntmonError):
-    """The indicator catalogue is inconsistent with the vocabulary or itself."""
+class CatalogueError(ConfigError):
+    """The indicator catalogue is inconsistent with the vocabulary or itself, or an
+    indicator id is not in it."""
 
 
 class DataError(IntmonError):
@@ -39,3 +40,7 @@ class MappingError(ConfigError, DataError):
 
 class VocabularyError(DataError):
     """A variable, group, sex or age band is not in the controlled vocabulary."""
+
+
+class VocabularyFileError(ConfigError):
+    """``vocabulary.yml`` has a missing, unknown or malformed key."""

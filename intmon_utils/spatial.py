@@ -14,18 +14,18 @@ import numpy as np
 import pandas as pd
 
 from . import methods
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue, SpatialSpec, load_catalogue
 from .indicators import INDICATOR_COLUMNS
 from .statuses import VALUED_OBSERVATIONS
 
 
-def _measure(spec: dict, wide: pd.DataFrame) -> methods.Measure:
-    x = wide[spec["group"]]
-    if spec["measure"] == "dissimilarity":
-        return methods.dissimilarity(x, wide[spec["other"]])
-    if spec["measure"] == "segregation":
+def _measure(spec: SpatialSpec, wide: pd.DataFrame) -> methods.Measure:
+    x = wide[spec.group]
+    if spec.measure == "dissimilarity":
+        return methods.dissimilarity(x, wide[spec.other])
+    if spec.measure == "segregation":
         return methods.segregation_index(x, wide["total"])
-    if spec["measure"] == "isolation":
+    if spec.measure == "isolation":
         return methods.isolation(x, wide["total"])
     return methods.concentration_share(x, wide["total"])
 
@@ -68,9 +68,9 @@ def spatial_indicators(
     rows = []
     for ind in [i for i in catalogue if i.spatial]:
         spec = ind.spatial
-        groups = {spec["group"], spec.get("other") or "total"}
+        groups = {spec.group, spec.other or "total"}
         for parent, year, wide, left_out in subarea_counts(
-            observations, areas, spec["variable"], groups
+            observations, areas, spec.variable, groups
         ):
             m = _measure(spec, wide)
             rows.append(

@@ -137,10 +137,10 @@ def survey_indicators(
     catalogue = catalogue or load_catalogue()
     rows = []
     for ind in [i for i in catalogue if i.survey]:
-        item = ind.survey["item"]
+        item = ind.survey.item
         if item not in micro.columns:
             continue
-        s = _shares(micro, item, ind.survey["positive"])
+        s = _shares(micro, item, list(ind.survey.positive))
         s = s[s["group"].isin(ind.groups)]
         p = s["swy"] / s["sw"]
         se = np.sqrt(np.maximum(s["sw2y"] * (1 - 2 * p) + p * p * s["sw2"], 0)) / s["sw"]

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Literal
 
 import yaml
+from pydantic import model_validator
 
-from .errors import VocabularyError
+from .config.loading import StrictModel, parse, problem_at
+from .errors import VocabularyError, VocabularyFileError
 
 DIMENSIONS = ("group", "sex", "age")
+ORIGIN = "intmon_utils/vocabulary.yml"
 
 
 @dataclass(frozen=True)
@@ -24,25 +28,25 @@ class Vocabulary:
     subsets: dict
     residuals: tuple = ()
 
-    def label(self, kind: str, key: str, lang: str = "de") -> str:
-        """German (or English) label of a variable, group, sex, age band or area level."""
-        table = {
+    def _table(self, kind: str) -> dict:
+        return {
             "variable": self.variables,
             "group": self.groups,
             "sex": self.sexes,
             "age": self.ages,
             "area_level": self.area_levels,
         }[kind]
+
+    def label(self, kind: str, key: str, lang: str = "de") -> str:
+        """German (or English) label of a variable, group, sex, age band or area level."""
+        table = self._table(kind)
         if key not in table:
             raise VocabularyError(f"unknown {kind} '{key}'; known: {', '.join(sorted(table))}")
         return table[key][lang]
 
     def allowed(self, dimension: str) -> set[str]:
-        return set(
-            {"variable": self.variables, "group": self.groups, "sex": self.sexes, "age": self.ages}[
-                dimension
-            ]
-        )
+        """The words of ``variable``, ``group``, ``sex``, ``age`` or ``area_level``."""
+        return set(self._table(dimension))
 
     def partition_pairs(self, dimension: str) -> list[tuple[str, tuple[str, ...]]]:
         """(parent, children) identities of one dimension: parent = sum of children."""
@@ -53,46 +57,59 @@ class Vocabulary:
         ]
 
 
+class Label(StrictModel):
+    de: str
+    en: str
+
+
+class VariableEntry(Label):
+    unit: str
+    reference_date: Label
+
+
+class VocabularyFile(StrictModel):
+    """``vocabulary.yml``: labels of every word, additive partitions, subsets, residuals."""
+
+    variables: dict[str, VariableEntry]
+    groups: dict[str, Label]
+    sexes: dict[str, Label]
+    ages: dict[str, Label]
+    area_levels: dict[str, Label]
+    partitions: dict[Literal[DIMENSIONS], dict[str, list[list[str]]]]
+    subsets: dict[str, str] = {}
+    residuals: list[str] = []
+
+    @model_validator(mode="after")
+    def _known_words(self) -> VocabularyFile:
+        words = {"group": self.groups, "sex": self.sexes, "age": self.ages}
+        for dim, parents in self.partitions.items():
+            for parent, splits in parents.items():
+                unknown = {parent, *(c for split in splits for c in split)} - set(words[dim])
+                if unknown:
+                    raise problem_at(
+                        ("partitions", dim, parent),
+                        f"names unknown values {sorted(unknown)} -> add them to "
+                        f"{dim}s or correct them",
+                    )
+        for part, whole in self.subsets.items():
+            if {part, whole} - set(self.variables):
+                raise problem_at(("subsets", part), f"names unknown variables {part}/{whole}")
+        return self
+
+
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
+    """The vocabulary, validated (a label with a comma needs quotes in the YAML file)."""
     text = resources.files("intmon_utils").joinpath("vocabulary.yml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
-    vocab = Vocabulary(
-        raw["variables"],
-        raw["groups"],
-        raw["sexes"],
-        raw["ages"],
-        raw["partitions"],
-        raw["area_levels"],
-        raw.get("subsets") or {},
-        tuple(raw.get("residuals") or ()),
+    raw = parse(VocabularyFile, yaml.safe_load(text), ORIGIN, VocabularyFileError)
+    data = raw.model_dump()
+    return Vocabulary(
+        data["variables"],
+        data["groups"],
+        data["sexes"],
+        data["ages"],
+        data["partitions"],
+        data["area_levels"],
+        data["subsets"],
+        tuple(data["residuals"]),
     )
-    for part, whole in vocab.subsets.items():
-        if part not in vocab.variables or whole not in vocab.variables:
-            raise VocabularyError(f"vocabulary.yml: subsets names unknown variables {part}/{whole}")
-    for section in ("variables", "groups", "sexes", "ages", "area_levels"):
-        for name, spec in raw[section].items():
-            unknown = set(spec) - {"de", "en", "unit", "reference_date"}
-            if unknown:
-                raise VocabularyError(
-                    f"vocabulary.yml: {section}.{name} has unknown keys "
-                    f"{sorted(unknown)} (a label with a comma needs quotes)"
-                )
-    for name, spec in vocab.variables.items():
-        if not all(spec.get(k) for k in ("de", "en", "unit")) or not all(
-            (spec.get("reference_date") or {}).get(lang) for lang in ("de", "en")
-        ):
-            raise VocabularyError(
-                f"vocabulary.yml: variable '{name}' needs de, en, unit and "
-                f"reference_date in de and en"
-            )
-    for dim in DIMENSIONS:
-        known = vocab.allowed(dim)
-        for parent, children in vocab.partition_pairs(dim):
-            unknown = {parent, *children} - known
-            if unknown:
-                raise VocabularyError(
-                    f"vocabulary.yml: partition of {dim} '{parent}' names "
-                    f"unknown values {sorted(unknown)}"
-                )
-    return vocab

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -81,3 +83,14 @@ def make_project(tmp_path: Path, area_ids: list[str]) -> Path:
         if commentary.exists():
             shutil.copytree(commentary, project / "parameters" / "commentary" / area)
     return project
+
+
+def intmon(*args, cwd=None) -> subprocess.CompletedProcess:
+    """The ``intmon`` command in a new process (as a user runs it)."""
+    return subprocess.run(
+        [sys.executable, "-m", "intmon_utils.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )

@@ -29,7 +29,7 @@ def test_every_text_in_both_languages_and_distinct():
             assert len(de) > 3 and len(en) > 3, (ind.id, field)
         assert ind.text("name", "de") != ind.text("name", "en"), ind.id  # English is not a copy
         for ref in ind.references:
-            assert ref["ref"] and ref["note"]["de"] and ref["note"]["en"]
+            assert ref.ref and ref.note.de and ref.note.en
 
 
 def test_every_variable_in_vocabulary():
@@ -67,3 +67,73 @@ def test_invalid_entry_is_rejected():
     with pytest.raises(CatalogueError, match="caveats.*en"):
         parse_catalogue({"indicators": [entry]})
     assert len(raw) >= 30
+
+
+def _entry(**changes):
+    return {
+        "id": "housing.x",
+        "topic": "housing",
+        "unit": "ratio",
+        "direction": "neutral",
+        "levels": ["municipality"],
+        "references": [{"ref": "r", "note": {"de": "a", "en": "b"}}],
+        **{f: {"de": "a", "en": "b"} for f in TEXT_FIELDS},
+        **changes,
+    }
+
+
+@pytest.mark.parametrize(
+    "changes, key, message",
+    [
+        (
+            {"spatial": {"measure": "dissimilarity", "variable": "population", "group": "foreign"}},
+            "indicators[0].spatial",
+            "give 'other'",
+        ),
+        ({"numerator": {"variable": "unemployed"}}, "indicators[0]", "numerator and denominator"),
+        (
+            {
+                "spatial": {"measure": "isolation", "variable": "population", "group": "foreign"},
+                "numerator": {"variable": "unemployed"},
+            },
+            "indicators[0]",
+            "no numerator",
+        ),
+        ({"cavaets": {"de": "a", "en": "b"}}, "indicators[0].cavaets", "did you mean 'caveats'"),
+        ({"id": "labor.x"}, "indicators[0]", "must start with its topic"),
+    ],
+)
+def test_catalogue_errors_name_the_key(changes, key, message):
+    with pytest.raises(CatalogueError, match=message) as err:
+        parse_catalogue({"indicators": [_entry(**changes)]})
+    assert err.value.key == key
+
+
+def test_duplicate_ids_are_rejected():
+    spatial = {"spatial": {"measure": "isolation", "variable": "population", "group": "foreign"}}
+    with pytest.raises(CatalogueError, match="occurs twice"):
+        parse_catalogue({"indicators": [_entry(**spatial), _entry(**spatial)]})
+
+
+def test_vocabulary_file_is_validated():
+    from intmon_utils.errors import VocabularyFileError
+    from intmon_utils.vocabulary import VocabularyFile
+
+    label = {"de": "a", "en": "b"}
+    raw = {
+        "variables": {},
+        "groups": {"total": label},
+        "sexes": {"total": label},
+        "ages": {"total": label},
+        "area_levels": {},
+        "partitions": {"group": {"total": [["german", "foreign"]]}},
+    }
+    from intmon_utils.config import parse
+
+    with pytest.raises(VocabularyFileError, match="unknown values") as err:
+        parse(VocabularyFile, raw, "vocabulary.yml", VocabularyFileError)
+    assert err.value.key == "partitions.group.total"
+    # an unquoted label with a comma becomes an extra key
+    raw["groups"]["total"] = {"de": "a", "en": "b", "c": None}
+    with pytest.raises(VocabularyFileError, match="unknown key"):
+        parse(VocabularyFile, raw, "vocabulary.yml", VocabularyFileError)

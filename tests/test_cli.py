@@ -2,26 +2,14 @@
 
 import io
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 
-from conftest import make_project
+from conftest import intmon, make_project
 
 pytestmark = pytest.mark.notebooks
 TOPICS = ("overview", "education", "labor", "housing", "participation")
-
-
-def intmon(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "intmon_utils.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 def test_run_two_areas_with_one_broken_parameter_file(demo_store, tmp_path):

@@ -195,25 +195,7 @@ def test_sex_breakdown_where_data_exist():
 
 def _raw(ind):
     """Turn a loaded indicator back into its catalogue entry (for one-indicator catalogues)."""
-
-    def sel(s):
-        d = {"variable": s.variable, "age": s.age, "year_offset": s.year_offset}
-        d.update({k: v for k, v in (("group", s.group), ("sex", s.sex)) if v})
-        return d
-
-    return {
-        **ind.texts,
-        "id": ind.id,
-        "topic": ind.topic,
-        "unit": ind.unit,
-        "direction": ind.direction,
-        "numerator": [sel(s) for s in ind.numerator],
-        "denominator": [sel(s) for s in ind.denominator],
-        "groups": list(ind.groups),
-        "reference_group": ind.reference_group,
-        "levels": list(ind.levels),
-        "references": list(ind.references),
-    }
+    return ind.model_dump()
 
 
 def test_engine_is_deterministic_on_demo(demo_frames):

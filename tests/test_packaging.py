@@ -86,3 +86,22 @@ def test_wheel_holds_code_data_notebooks_and_templates(wheel):
     assert "intmon_utils/demo_parameters/defaults.yml" in wheel
     assert "intmon_utils/demo_parameters/99101000.yml" in wheel
     assert "intmon_utils/demo_parameters/commentary/99101000/labor.md" in wheel
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "data/x.parquet",
+        "data-real/areas.parquet",
+        "parameters-real/09761000.yml",
+        "outputs-real/2024/index.html",
+        "outputs/2024/index.html",
+        "realdata/file.csv",
+    ],
+)
+def test_real_data_and_outputs_are_git_ignored(path):
+    """Defect: the README's own real-data folders were not git-ignored."""
+    proc = subprocess.run(["git", "check-ignore", "-q", path], cwd=PROJECT)
+    if proc.returncode == 128:
+        pytest.skip("not a git checkout")
+    assert proc.returncode == 0, f"{path} would be committed"

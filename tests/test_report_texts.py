@@ -185,7 +185,7 @@ def english_reports(demo_store, tmp_path_factory):
                 texts[area, topic, call] = visible_text(section._repr_html_())
     plt.close("all")
     names = set(report.areas["name"]) | {
-        ref["ref"] for ind in report.catalogue for ref in ind.references
+        ref.ref for ind in report.catalogue for ref in ind.references
     }
     return texts, names
 

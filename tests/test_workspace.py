@@ -1,9 +1,6 @@
 """Workspaces: intmon init, notebooks shipped with the package, a workspace's own notebooks
 first, and the command line's options checked per import kind."""
 
-import subprocess
-import sys
-
 import pytest
 
 from intmon_utils.errors import IntmonError
@@ -15,17 +12,7 @@ from intmon_utils.workspace import (
     require_workspace,
 )
 
-from conftest import PROJECT
-
-
-def intmon(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "intmon_utils.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+from conftest import PROJECT, intmon
 
 
 def test_packaged_notebooks_are_the_repository_notebooks():

@@ -142,7 +142,7 @@ def _method_items(ctx: ReportContext, ind) -> list[tuple[str, str]]:
             (ctx.t("report_numerator"), _selectors_text(ctx, ind.numerator)),
             (ctx.t("report_denominator"), _selectors_text(ctx, ind.denominator)),
         ]
-    refs = "; ".join(f"{r['ref']}: {r['note'][ctx.lang]}" for r in ind.references)
+    refs = "; ".join(f"{r.ref}: {getattr(r.note, ctx.lang)}" for r in ind.references)
     return [
         (ctx.t("report_indicator"), ctx.ind_name(ind)),
         (ctx.t("report_definition"), ind.text("description", ctx.lang)),
@@ -159,7 +159,7 @@ def _method_text(ctx: ReportContext, ind) -> str:
     """How a survey share or a segregation measure is computed."""
     if ind.spatial:
         return formula(ind, ctx.lang)
-    return ctx.t("report_method_survey", item=ind.survey["item"], positive=ind.survey["positive"])
+    return ctx.t("report_method_survey", item=ind.survey.item, positive=list(ind.survey.positive))
 
 
 def _selectors_text(ctx: ReportContext, selectors) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..store import OBSERVATION_COLUMNS
 from .land import (
     BANDS,
     CITIES,
@@ -275,20 +276,7 @@ def publish(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
         & (obs["group"] != "total")
     )
     obs.loc[nm, ["value", "status"]] = [np.nan, "not_meaningful"]
-    obs = obs[
-        [
-            "area_id",
-            "area_level",
-            "year",
-            "variable",
-            "group",
-            "sex",
-            "age",
-            "value",
-            "status",
-            "source",
-        ]
-    ]
+    obs = obs[OBSERVATION_COLUMNS]
     return obs.sort_values(
         ["area_id", "year", "variable", "group", "sex", "age"], ignore_index=True
     )
