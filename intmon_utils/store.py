@@ -327,6 +327,7 @@ class ObservationStore:
 
     def fingerprint(self) -> str:
         """Hash over all stored files: changes whenever any observation or area changes."""
+        self.require()
         h = hashlib.sha256()
         for p in [
             self.areas_path,

@@ -99,3 +99,12 @@ def test_a_workspace_outside_the_repository_runs(tmp_path):
     assert "1 reports written" in proc.stdout
     html = (ws / "outputs" / "2024" / "99203001" / "overview.html").read_text(encoding="utf-8")
     assert "Sandhausen an der Marke" in html and "SYNTHETISCHE DEMODATEN" in html
+
+
+def test_commands_on_an_empty_workspace_say_what_to_do(tmp_path):
+    init_workspace(tmp_path)
+    for args in (["data", "status"], ["values", "--area", "09761000", "--year", "2024"]):
+        proc = intmon("--project", str(tmp_path), *args)
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert "no observation data" in proc.stderr and "intmon demo-data" in proc.stderr
