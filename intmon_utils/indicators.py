@@ -44,7 +44,9 @@ def prepare_inputs(observations: pd.DataFrame) -> pd.DataFrame:
         obs["disclosure"] = ""
     istatus = obs["status"].map(INDICATOR_STATUS_OF_INPUT)
     obs["rank"] = istatus.map(STATUS_RANK).astype("int64")
-    secret_reason = "secret_" + obs["disclosure"].replace("", "source").fillna("source")
+    # one reason for every cell intmon suppressed: whether a cell was small itself or hides
+    # another one must never be published (it would tell an attacker which cells are small)
+    secret_reason = np.where(obs["disclosure"].fillna("") == "", "secret_source", "secret")
     obs["reason"] = np.where(
         istatus == "suppressed", secret_reason, istatus.map(REASON_BY_STATUS).fillna("")
     )

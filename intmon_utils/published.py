@@ -8,6 +8,7 @@ recomputing. Delete the folder at any time; it is rebuilt on demand.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,13 +17,15 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import load_catalogue
-from .disclosure import protect, violations
+from .disclosure import protect_audited, violations
 from .errors import DataError
 from .fileio import atomic_path
 from .indicators import compute_indicators
 from .spatial import spatial_indicators
 from .store import ObservationStore
 from .survey import survey_indicators
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +74,16 @@ def ensure(store: ObservationStore, min_count: int, min_cases: int = 30) -> tupl
 
 def _compute(store, min_count, min_cases, obs_path, ind_path):
     areas = store.read_areas()
-    protected = protect(store.read_observations(), areas, min_count)
+    protected, audit_result, extra = protect_audited(store.read_observations(), areas, min_count)
+    log.info(
+        "disclosure audit: %d suppressed cells, %d identities, %d components, %d linear "
+        "programs, %d cells added by the audit",
+        audit_result.cells,
+        audit_result.identities,
+        audit_result.components,
+        audit_result.programs,
+        extra,
+    )
     problems = violations(protected, areas, min_count)
     if len(problems):
         raise DataError(
@@ -90,14 +102,16 @@ def _compute(store, min_count, min_cases, obs_path, ind_path):
         table = pd.concat(
             [table, survey_indicators(micro, load_catalogue(), min_cases)], ignore_index=True
         )
-    for path, frame in ((obs_path, protected), (ind_path, table)):
+    # which suppressions were primary is known here and nowhere after: not published
+    published = protected.drop(columns="disclosure")
+    for path, frame in ((obs_path, published), (ind_path, table)):
         with atomic_path(path) as tmp:
             frame.to_parquet(tmp, index=False)
     # tables of earlier data or code states are obsolete
     for old in store.derived_dir.glob(f"*_min{min_count}-{min_cases}_*.parquet"):
         if old not in (obs_path, ind_path):
             old.unlink(missing_ok=True)
-    return protected, table
+    return published, table
 
 
 @dataclass(frozen=True)

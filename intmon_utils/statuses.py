@@ -21,6 +21,9 @@ OBSERVATION_SYMBOLS = {
 }
 # observations that carry a usable number (a zero is a number)
 VALUED_OBSERVATIONS = ("ok", "zero", "estimated")
+# ... of which exact counts (no estimate), and those whose value field must hold a number
+EXACT_OBSERVATIONS = ("ok", "zero")
+NUMBER_REQUIRED = ("ok", "estimated")
 # observations that carry no number at all: the value field must be empty
 SYMBOL_ONLY = frozenset(
     {"secret", "not_meaningful", "uncertain", "not_yet_available", "not_applicable"}

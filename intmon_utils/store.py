@@ -23,7 +23,7 @@ import pandas as pd
 from .area_ids import AREA_ID_HINT, is_valid_area_id
 from .errors import DataError
 from .fileio import atomic_path, file_sha256
-from .statuses import OBSERVATION_SYMBOLS, SYMBOL_ONLY
+from .statuses import NUMBER_REQUIRED, OBSERVATION_SYMBOLS, SYMBOL_ONLY
 from .validation import check_import
 from .vocabulary import load_vocabulary
 
@@ -135,7 +135,7 @@ def validate_observations(
             "leave value empty when status is secret, not_meaningful, uncertain or "
             "not_yet_available",
         )
-    no_value = df["status"].isin(["ok", "estimated"]) & df["value"].isna()
+    no_value = df["status"].isin(NUMBER_REQUIRED) & df["value"].isna()
     if no_value.any():
         _fail(
             origin,

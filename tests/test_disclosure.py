@@ -132,7 +132,16 @@ def test_demo_data_publishes_nothing_disclosive(demo_published, demo_frames):
     for column in ("numerator", "denominator"):
         shown = table[column].dropna()
         assert not ((shown > 0) & (shown < 3)).any()
-    assert (protected["disclosure"] == "primary").sum() > 0  # the demo does exercise it
+    assert (protected["status"] == "secret").sum() > 0  # the demo does exercise it
+
+
+def test_published_tables_do_not_tell_primary_from_secondary(demo_published):
+    """An attacker who knows which cells are small (1 or 2) can recover them."""
+    protected, table = demo_published
+    assert "disclosure" not in protected.columns
+    reasons = set(table["reason"].dropna())
+    assert "secret" in reasons
+    assert not {r for r in reasons if "primary" in r or "secondary" in r}
 
 
 counts = st.integers(min_value=0, max_value=12)

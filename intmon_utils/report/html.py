@@ -32,6 +32,11 @@ class Section:
     def _repr_html_(self) -> str:
         return f"<h{self.level}>{html.escape(self.title)}</h{self.level}>\n{self.body}"
 
+    def __repr__(self) -> str:
+        """The plain-text form Jupyter stores beside the HTML in an executed notebook: the
+        title only, never the data, files or figures behind the section."""
+        return self.title
+
 
 def paragraph(text: str, cls: str = "") -> str:
     """``<p>`` with the escaped text (and a CSS class)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..statuses import VALUED_INDICATORS
+from ..statuses import EXACT_OBSERVATIONS, VALUED_INDICATORS
 
 MISSING_CELL = (np.nan, "missing_input")
 
@@ -138,7 +138,7 @@ def band_table(
         & (o["year"] == year)
         & (o["sex"] == "total")
         & o["age"].isin(bands)
-        & o["status"].isin(["ok", "zero"])
+        & o["status"].isin(EXACT_OBSERVATIONS)
         & (o["variable"] == variable)
     ]
     return cells.pivot_table(index="age", columns="group", values="value")

@@ -105,14 +105,18 @@ def age_standardised(ctx: ReportContext, indicator_id: str) -> Section:
             title, ctx.t("report_no_standardised", name=ctx.name, bands=band_labels or "-")
         )
     rows = []
+    standard_known = bool(pop["total"].notna().all())
     for group in groups:
+        # a suppressed band would bias both values: the group's values are suppressed too
+        complete = standard_known and bool(num[group].notna().all() and pop[group].notna().all())
+        status = "ok" if complete else "suppressed"
         crude = num[group].sum() / pop[group].sum() * ind.multiplier
         std = methods.direct_standardisation(num[group] / pop[group], pop["total"]) * ind.multiplier
         rows.append(
             {
                 ctx.t("report_group"): ctx.label("group", group),
-                ctx.t("report_crude"): ctx.fmt(ind, crude, "ok", with_unit=True),
-                ctx.t("report_age_standardised"): ctx.fmt(ind, std, "ok", with_unit=True),
+                ctx.t("report_crude"): ctx.fmt(ind, crude, status, with_unit=True),
+                ctx.t("report_age_standardised"): ctx.fmt(ind, std, status, with_unit=True),
             }
         )
     df = pd.DataFrame(rows)
