@@ -10,7 +10,7 @@ flow and each room's contract):
 - ``validation``    checks of an import (identities, subsets, years)
 - ``vocabulary``, ``catalogue``   the controlled vocabulary and the indicator catalogue
 - ``statuses``, ``area_ids``, ``topics``   value statuses and symbols, area ids, topic areas
-- ``disclosure``    primary and secondary suppression, audit
+- ``disclosure/``   primary and secondary suppression, audited by linear programming
 - ``indicators``, ``spatial``, ``survey``   the indicator engine (register, sub-areas, surveys)
 - ``published``     the published tables, computed once per data state and threshold
 - ``comparisons``, ``methods``   gaps, changes, peers, goals; statistical methods
