@@ -42,7 +42,7 @@ def cmd_run(args) -> int:
     from .synthetic import write_demo_data
     from .workspace import require_workspace
 
-    project = require_workspace(Path(args.project))
+    project = require_workspace(Path(args.project), args.parameters)
     data = _resolve(project, args.data)
     if not ObservationStore(data).exists():
         if args.data != "data":

@@ -63,13 +63,14 @@ def notebook_path(project: Path, topic: str) -> Path:
     return own if own.is_file() else packaged_notebook(topic)
 
 
-def require_workspace(project: Path) -> Path:
-    """``project`` resolved, if it holds a ``parameters/`` folder."""
+def require_workspace(project: Path, parameters: str = PARAMETERS) -> Path:
+    """``project`` resolved, if it holds the parameter folder (``parameters/`` or the one
+    given, relative to the project or absolute)."""
     project = Path(project).resolve()
-    if not (project / PARAMETERS).is_dir():
+    if not (project / parameters).is_dir():
         raise IntmonError(
-            f"{project} has no {PARAMETERS}/ folder: run intmon in a workspace "
-            f"(make one with 'intmon init DIR') or pass --project DIR"
+            f"{project} has no {parameters}/ folder: run intmon in a workspace (make one with "
+            f"'intmon init DIR'), or pass --project DIR or --parameters DIR"
         )
     return project
 

@@ -108,3 +108,11 @@ def test_commands_on_an_empty_workspace_say_what_to_do(tmp_path):
         assert proc.returncode == 2, proc.stderr
         assert "Traceback" not in proc.stderr
         assert "no observation data" in proc.stderr and "intmon demo-data" in proc.stderr
+
+
+def test_a_parameter_folder_of_another_name_makes_a_workspace(tmp_path):
+    """The README's parameters-real/ beside the demo: --parameters names it."""
+    (tmp_path / "parameters-real").mkdir()
+    assert require_workspace(tmp_path, "parameters-real") == tmp_path.resolve()
+    with pytest.raises(IntmonError, match="--parameters DIR"):
+        require_workspace(tmp_path)
