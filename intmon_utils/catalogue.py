@@ -16,12 +16,12 @@ from importlib import resources
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
-from .config.loading import StrictModel, parse, suggest
+from .config.loading import StrictModel, parse
 from .errors import CatalogueError
 from .topics import TOPICS
-from .vocabulary import load_vocabulary
+from .vocabulary import in_vocabulary
 
 UNITS = {"percent": 100.0, "per_1000": 1000.0, "ratio": 1.0, "index": 100.0, "square_metres": 1.0}
 DIRECTIONS = ("higher_is_better", "lower_is_better", "neutral")
@@ -29,21 +29,6 @@ SPATIAL_MEASURES = ("dissimilarity", "segregation", "isolation", "concentration"
 TEXT_FIELDS = ("name", "description", "source", "rationale", "caveats")
 ORIGIN = "intmon_utils/catalogue.yml"
 LIST = Field(strict=False)  # a YAML list is read into an immutable tuple
-
-
-def _in_vocabulary(dimension: str):
-    """A word of the vocabulary: ``variable``, ``group``, ``sex``, ``age`` or ``area_level``."""
-
-    def check(value: str) -> str:
-        allowed = load_vocabulary().allowed(dimension)
-        if value not in allowed:
-            raise ValueError(
-                f"{dimension} '{value}' is not in vocabulary.yml -> "
-                f"{suggest(value, allowed)}add it there or correct the word"
-            )
-        return value
-
-    return AfterValidator(check)
 
 
 def _one_line(value):
@@ -58,9 +43,9 @@ def _as_list(value):
     return [value] if isinstance(value, dict) else value
 
 
-Variable = Annotated[str, _in_vocabulary("variable")]
-Group = Annotated[str, _in_vocabulary("group")]
-AreaLevel = Annotated[str, _in_vocabulary("area_level")]
+Variable = Annotated[str, in_vocabulary("variable")]
+Group = Annotated[str, in_vocabulary("group")]
+AreaLevel = Annotated[str, in_vocabulary("area_level")]
 Text = Annotated[str, BeforeValidator(_one_line)]
 
 
@@ -87,8 +72,8 @@ class Selector(StrictModel):
 
     variable: Variable
     group: Group | None = None
-    sex: Annotated[str, _in_vocabulary("sex")] | None = None
-    age: Annotated[str, _in_vocabulary("age")] = "total"
+    sex: Annotated[str, in_vocabulary("sex")] | None = None
+    age: Annotated[str, in_vocabulary("age")] = "total"
     year_offset: Literal[0, -1] = 0
 
 

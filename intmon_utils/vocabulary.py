@@ -8,9 +8,9 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import model_validator
+from pydantic import AfterValidator, model_validator
 
-from .config.loading import StrictModel, parse, problem_at
+from .config.loading import StrictModel, parse, problem_at, suggest
 from .errors import VocabularyError, VocabularyFileError
 
 DIMENSIONS = ("group", "sex", "age")
@@ -113,3 +113,20 @@ def load_vocabulary() -> Vocabulary:
         data["subsets"],
         tuple(data["residuals"]),
     )
+
+
+def check_word(dimension: str, value: str) -> str:
+    """``value`` if it is a word of ``dimension`` (``variable``, ``group``, ``sex``, ``age``,
+    ``area_level``), else a ``ValueError("problem -> hint")`` for ``config.parse``."""
+    allowed = sorted(load_vocabulary().allowed(dimension))
+    if value not in allowed:
+        raise ValueError(
+            f"{value!r} is not in the vocabulary -> {suggest(value, allowed)}"
+            f"use one of {', '.join(allowed)} (intmon_utils/vocabulary.yml)"
+        )
+    return value
+
+
+def in_vocabulary(dimension: str) -> AfterValidator:
+    """A model field that must be a word of the vocabulary (``Annotated[str, ...]``)."""
+    return AfterValidator(lambda value: check_word(dimension, value))

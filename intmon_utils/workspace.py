@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import IntmonError
-from .fileio import write_text
+from .fileio import write_bytes
 from .topics import NOTEBOOK_TOPICS
 
 PARAMETERS = "parameters"
@@ -98,6 +98,10 @@ def init_workspace(target: str | Path, demo: bool = False, notebooks: bool = Fal
     adapt. Existing files are never overwritten: if any would be, nothing is written.
     """
     target = Path(target).resolve()
+    if target.exists() and not target.is_dir():
+        raise IntmonError(
+            f"{target} is a file, not a folder: nothing was written -> name a new or empty folder"
+        )
     planned: list[tuple[Path, bytes]] = [
         (target / ".gitignore", GITIGNORE.encode()),
         (target / "README.md", README.encode()),
@@ -119,6 +123,6 @@ def init_workspace(target: str | Path, demo: bool = False, notebooks: bool = Fal
             f"an empty folder, or move these files away first"
         )
     for path, data in planned:
-        write_text(path, data.decode("utf-8"))
+        write_bytes(path, data)
     (target / PARAMETERS / "commentary").mkdir(parents=True, exist_ok=True)
     return [path for path, _ in planned]

@@ -68,15 +68,6 @@ def test_audited_protection_leaves_every_cell_protected():
     assert not ((visible["value"] > 0) & (visible["value"] < 3)).any()
 
 
-def test_published_cells_carry_no_primary_marker():
-    data = small_total_of_small_parts()
-    protected, _, _ = protect_audited(data, AREAS, 3)
-    assert set(protected.loc[protected["status"] == "secret", "disclosure"]) <= {
-        "primary",
-        "secondary",
-    }  # internal only: published.py drops the column
-
-
 def test_demo_published_tables_withstand_the_attack(demo_store, demo_published):
     """The standing audit: every suppressed cell of the demo at least 1 wide, every small
     cell able to reach the threshold, by linear programming over every identity."""

@@ -116,3 +116,10 @@ def test_a_parameter_folder_of_another_name_makes_a_workspace(tmp_path):
     assert require_workspace(tmp_path, "parameters-real") == tmp_path.resolve()
     with pytest.raises(IntmonError, match="--parameters DIR"):
         require_workspace(tmp_path)
+
+
+def test_init_into_a_file_is_a_clear_error(tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("x")
+    with pytest.raises(IntmonError, match="is a file, not a folder"):
+        init_workspace(target)

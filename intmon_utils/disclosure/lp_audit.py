@@ -55,12 +55,14 @@ class _Component:
     tolerance: np.ndarray  # per row: allowed |A x - rhs| (data inconsistent by rounding)
     inequality: np.ndarray  # per row: A x <= rhs (an absent part takes the rest)
     cells: np.ndarray  # cell position per variable
-    lower: np.ndarray
+    lower: np.ndarray  # 1 for a suppressed cell (not zero), else 0
     true: np.ndarray  # true value per variable (NaN: unknown to intmon as well)
     rows: np.ndarray  # identity id per row
 
 
-def _programs(ids: Identities, unknown: np.ndarray, value: np.ndarray, true: np.ndarray):
+def _programs(
+    ids: Identities, unknown: np.ndarray, secret: np.ndarray, value: np.ndarray, true: np.ndarray
+):
     """The rows of the attacker's linear system over the unknown cells, by component."""
     member_unknown = unknown[ids.cell]
     rows = np.unique(ids.ident[member_unknown])
@@ -119,7 +121,8 @@ def _programs(ids: Identities, unknown: np.ndarray, value: np.ndarray, true: np.
                 np.abs(residual[comp_rows]),
                 inequality[comp_rows],
                 cells,
-                np.zeros(len(comp_vars)),
+                # the attacker knows a suppressed cell is not zero (zeros are shown as "-")
+                np.where(secret[cells] & ~(true[cells] == 0), 1.0, 0.0),
                 true[cells],
                 rows[comp_rows],
             )
@@ -228,14 +231,12 @@ def audit(
     secret = status == SECRET
     value = obs["value"].to_numpy(dtype="float64")
     truth = np.where(unknown & secret, true_values, np.nan)
-    components, n_rows = _programs(ids, unknown, value, truth)
+    components, n_rows = _programs(ids, unknown, secret, value, truth)
     problems, programs, inconsistent = [], 0, 0
     narrowest, margin = np.inf, np.inf
     for comp in components:
         if focus is not None and not focus[comp.cells].any():
             continue
-        # the attacker knows a suppressed cell is not zero (zeros are shown as "-")
-        comp.lower = np.where(secret[comp.cells] & ~(comp.true == 0), 1.0, 0.0)
         comp_secret, comp_small = secret[comp.cells], small[comp.cells]
         bounds, solved = _audit_component(comp, comp_secret, comp_small, min_count)
         programs += solved

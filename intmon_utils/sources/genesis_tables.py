@@ -20,10 +20,10 @@ import yaml
 from pydantic import AfterValidator, RootModel
 
 from ..area_ids import official_level
-from ..config.loading import StrictModel, parse, read_yaml, suggest
+from ..config.loading import StrictModel, parse, read_yaml
 from ..errors import DataError, MappingError
 from ..store import OBSERVATION_COLUMNS
-from ..vocabulary import load_vocabulary
+from ..vocabulary import in_vocabulary
 
 BUNDLED = "genesis_tables.yml"
 
@@ -39,19 +39,6 @@ def _pattern(value: str) -> str:
     return value
 
 
-def _in_vocabulary(kind: str):
-    def check(value: str) -> str:
-        allowed = getattr(load_vocabulary(), kind)
-        if value not in allowed:
-            raise ValueError(
-                f"{value!r} is not in the vocabulary -> {suggest(value, allowed)}"
-                f"see intmon_utils/vocabulary.yml"
-            )
-        return value
-
-    return AfterValidator(check)
-
-
 Pattern = Annotated[str, AfterValidator(_pattern)]
 
 
@@ -61,10 +48,10 @@ class CellRule(StrictModel):
     column: Pattern | None = None
     row: Pattern | None = None
     unit: Pattern | None = None
-    variable: Annotated[str, _in_vocabulary("variables")]
-    group: Annotated[str, _in_vocabulary("groups")] = "total"
-    sex: Annotated[str, _in_vocabulary("sexes")] = "total"
-    age: Annotated[str, _in_vocabulary("ages")] = "total"
+    variable: Annotated[str, in_vocabulary("variable")]
+    group: Annotated[str, in_vocabulary("group")] = "total"
+    sex: Annotated[str, in_vocabulary("sex")] = "total"
+    age: Annotated[str, in_vocabulary("age")] = "total"
 
 
 class TableMapping(StrictModel):

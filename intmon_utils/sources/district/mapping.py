@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PrivateAttr, field_validator, model_validator
 
-from ...config.loading import describe, parse, problem_at, read_yaml, suggest
+from ...config.loading import describe, parse, problem_at, read_yaml
 from ...errors import MappingError
-from ...vocabulary import load_vocabulary
+from ...vocabulary import check_word
 from ..cells import SYMBOLS
 from .fields import (
     DOCS,
@@ -50,19 +50,7 @@ class Target(Section):
     @field_validator(*TARGET_KEYS)
     @classmethod
     def _in_vocabulary(cls, value: str, info) -> str:
-        vocab = load_vocabulary()
-        allowed = {
-            "variable": vocab.variables,
-            "group": vocab.groups,
-            "sex": vocab.sexes,
-            "age": vocab.ages,
-        }[info.field_name]
-        if value not in allowed:
-            raise ValueError(
-                f"{value!r} is not in the vocabulary -> {suggest(value, allowed)}"
-                f"use one of {', '.join(allowed)} (intmon_utils/vocabulary.yml)"
-            )
-        return value
+        return check_word(info.field_name, value)
 
     @property
     def key(self) -> tuple[str, str, str, str]:
