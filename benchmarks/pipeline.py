@@ -79,10 +79,11 @@ def main() -> None:
         plan = runner.plan(project, project / "parameters", store, project / "outputs")
         jobs = plan.jobs[: args.reports]
         from intmon_utils import published
+        from intmon_utils.disclosure.policy import ThresholdPolicy
 
         timed(
             "published tables (protect + audit + engine, cached)",
-            lambda: published.build(store, 3),
+            lambda: published.build(store, ThresholdPolicy.uniform(3)),
             rows,
         )
         start = time.perf_counter()

@@ -77,6 +77,7 @@ class PeakMemory:
 # -- data and project ---------------------------------------------------------------------
 def germany_data(n_kreise: int, workers: int) -> Path:
     from intmon_utils import published, synthetic
+    from intmon_utils.disclosure.policy import ThresholdPolicy
     from intmon_utils.store import ObservationStore
 
     data = CACHE / f"germany-{n_kreise}" / "data"
@@ -96,7 +97,7 @@ def germany_data(n_kreise: int, workers: int) -> Path:
             flush=True,
         )
     start = time.perf_counter()
-    published.build(store, 3)
+    published.build(store, ThresholdPolicy.uniform(3))
     print(f"published tables ready in {time.perf_counter() - start:.1f} s", flush=True)
     return data
 

@@ -62,4 +62,6 @@ def summary(
             topic_ids = {i.id for i in catalogue.by_topic(topic)}
             row[topic] = f"{len(ids & topic_ids)}/{len(topic_ids)}"
         rows.append(row)
-    return pd.DataFrame(rows).set_index("area_id") if rows else pd.DataFrame()
+    if not rows:
+        return pd.DataFrame(index=pd.Index([], name="area_id"))
+    return pd.DataFrame(rows).set_index("area_id")

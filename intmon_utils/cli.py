@@ -69,23 +69,31 @@ def cmd_run(args) -> int:
     return 1 if any(r["status"] == "failed" for r in results) else 0
 
 
+def _tables(args, store):
+    """(observations, indicators) as published under the workspace's thresholds, or with
+    ``--internal`` unprotected, announced on stderr."""
+    from .disclosure.policy import workspace_policy
+    from .published import INTERNAL, build, internal_tables
+
+    store.require()
+    if args.internal:
+        print(f"note: {INTERNAL} (no disclosure control applied)", file=sys.stderr)
+        return internal_tables(store)
+    parameter_dir = _resolve(Path(args.project).resolve(), args.parameters)
+    return build(store, workspace_policy(parameter_dir, store.read_areas()))
+
+
 def cmd_values(args) -> int:
     from .area_ids import is_valid_area_id
     from .catalogue import load_catalogue
-    from .config.parameters import discover, load_defaults, load_parameters
     from .formatting import format_value
-    from .published import indicators
     from .store import ObservationStore
 
     project = Path(args.project).resolve()
     if not is_valid_area_id(args.area):
         raise IntmonError(f"--area {args.area!r} is not an area id (AGS as text, e.g. 09761000)")
     store = ObservationStore(_resolve(project, args.data))
-    parameter_dir = _resolve(project, args.parameters)
-    files = [p for p in discover(parameter_dir) if p.stem == args.area]
-    settings = load_parameters(files[0]) if files else load_defaults(parameter_dir)
-    min_count, min_cases = settings.thresholds
-    table = indicators(store, args.min_count or min_count, min_cases)
+    table = _tables(args, store)[1]
     t = table[(table["area_id"] == args.area) & (table["year"] == args.year)]
     if args.indicator:
         load_catalogue().get(args.indicator)  # clear error for an unknown id
@@ -114,7 +122,7 @@ def cmd_values(args) -> int:
         "unit",
         "status",
         "reason",
-    ] + (["data_origin"] if "data_origin" in t else [])
+    ] + [c for c in ("classification", "data_origin") if c in t]
     if args.format == "csv":
         t[cols].to_csv(sys.stdout, index=False)
     else:
@@ -151,11 +159,11 @@ def cmd_import(args) -> int:
 
 def cmd_data_status(args) -> int:
     from . import availability
-    from .published import build
+    from .published import INTERNAL
     from .store import ObservationStore
 
     store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
-    observations, table = build(store, args.min_count, args.min_cases)
+    observations, table = _tables(args, store)
     areas = store.read_areas()
     if args.area:
         unknown = sorted(set(args.area) - set(areas["area_id"]))
@@ -178,6 +186,8 @@ def cmd_data_status(args) -> int:
     if m.empty:
         raise IntmonError("no data for this selection")
     m.insert(0, "name", names.reindex(m.index).to_numpy())
+    if args.internal:
+        m["classification"] = INTERNAL
     if store.is_synthetic():
         print("note: synthetic demo data, not real values", file=sys.stderr)
     if args.format == "csv":
@@ -190,6 +200,7 @@ def cmd_data_status(args) -> int:
 def cmd_catalogue(args) -> int:
     from . import catalogue_doc
     from .config.parameters import discover, load_defaults, load_parameters
+    from .disclosure.policy import workspace_policy
     from .published import build
     from .store import ObservationStore
 
@@ -200,7 +211,7 @@ def cmd_catalogue(args) -> int:
         parameter_dir = _resolve(project, args.parameters)
         defaults = load_defaults(parameter_dir)
         params = [load_parameters(p, defaults) for p in discover(parameter_dir)]
-        table = build(store, *defaults.thresholds)[1]
+        table = build(store, workspace_policy(parameter_dir, store.read_areas()))[1]
         names = store.read_areas().set_index("area_id")["name"].to_dict()
         available = catalogue_doc.availability(table, names, [p.area_id for p in params], args.lang)
         synthetic = store.is_synthetic()
@@ -218,6 +229,21 @@ def cmd_docs(args) -> int:
     write_text(target, reference_table())
     print(f"written {target}")
     return 0
+
+
+def _protection_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", default="data")
+    p.add_argument(
+        "--parameters",
+        default="parameters",
+        help="parameter folder: its thresholds protect the values (default parameters/)",
+    )
+    p.add_argument(
+        "--internal",
+        action="store_true",
+        help="values WITHOUT disclosure control, for the statistics office only: every line "
+        "is marked 'intern – nicht zur Veröffentlichung' and nothing is cached",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -284,14 +310,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.set_defaults(func=cmd_run)
 
-    v = sub.add_parser("values", help="print computed indicator values (as the reports show them)")
+    v = sub.add_parser(
+        "values", help="print published indicator values (protected, as the reports show them)"
+    )
     v.add_argument("--area", required=True)
     v.add_argument("--year", type=int, required=True)
     v.add_argument("--indicator")
     v.add_argument("--format", choices=["table", "csv"], default="table")
-    v.add_argument("--min-count", type=int, help="disclosure threshold (default: from parameters)")
-    v.add_argument("--data", default="data")
-    v.add_argument("--parameters", default="parameters")
+    _protection_options(v)
     v.set_defaults(func=cmd_values)
 
     i = sub.add_parser("import", help="load files into the observation store")
@@ -330,9 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     st.add_argument("--year", type=int, help="year of the summary (default: the latest)")
     st.add_argument("--format", choices=["table", "csv"], default="table")
-    st.add_argument("--min-count", type=int, default=3)
-    st.add_argument("--min-cases", type=int, default=30)
-    st.add_argument("--data", default="data")
+    _protection_options(st)
     st.set_defaults(func=cmd_data_status)
 
     cat = sub.add_parser("catalogue", help="render the Indikatorenkatalog (md, html or xlsx)")

@@ -115,6 +115,17 @@ def comparison_areas(area_id: str, areas: pd.DataFrame, peers: list[str]) -> lis
     return out
 
 
+def subareas(area_id: str, areas: pd.DataFrame) -> list[str]:
+    """The areas directly below ``area_id`` in the register (a report's sub-area tables)."""
+    return areas.loc[areas["parent_id"] == area_id, "area_id"].tolist()
+
+
+def report_areas(area_id: str, areas: pd.DataFrame, peers: list[str]) -> list[str]:
+    """Every area whose values a report of ``area_id`` shows: the comparison areas and the
+    sub-areas."""
+    return [*(a for a, _ in comparison_areas(area_id, areas, peers)), *subareas(area_id, areas)]
+
+
 def goal_status(
     table: pd.DataFrame, gap_table: pd.DataFrame, targets: dict, area_id: str, year: int
 ) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from IPython.display import display
 
 from . import plotting
 from .catalogue import load_catalogue
+from .disclosure.policy import workspace_policy
 from .formatting import format_value
 from .published import build
 from .statuses import VALUED_INDICATORS
@@ -23,10 +24,10 @@ from .vocabulary import load_vocabulary
 
 
 class Explorer:
-    def __init__(self, data_dir: str | Path, min_count: int = 3, lang: str = "de"):
+    def __init__(self, data_dir: str | Path, parameter_dir: str | Path, lang: str = "de"):
         store = ObservationStore(data_dir)
-        self.table = build(store, min_count)[1]
         self.areas = store.read_areas()
+        self.table = build(store, workspace_policy(parameter_dir, self.areas))[1]
         self.catalogue, self.vocab, self.lang = load_catalogue(), load_vocabulary(), lang
         names = self.areas.set_index("area_id")["name"]
         options = [(f"{names[a]} ({a})", a) for a in self.areas["area_id"]]
@@ -97,6 +98,9 @@ class Explorer:
             display(table)
 
 
-def explore(data_dir: str | Path = "../data", min_count: int = 3, lang: str = "de"):
-    """The widget for a notebook cell."""
-    return Explorer(data_dir, min_count, lang).widget
+def explore(
+    data_dir: str | Path = "../data", parameter_dir: str | Path = "../parameters", lang="de"
+):
+    """The widget for a notebook cell (values protected at the thresholds of the parameter
+    folder, as the reports show them)."""
+    return Explorer(data_dir, parameter_dir, lang).widget

@@ -56,9 +56,16 @@ def notebook_to_html(nb, css_href: str) -> tuple[str, str]:
 
 
 def area_workbook(
-    table: pd.DataFrame, area_id: str, area_name: str, path: Path, synthetic: bool, lang: str = "de"
+    table: pd.DataFrame,
+    area_id: str,
+    area_name: str,
+    path: Path,
+    synthetic: bool,
+    lang: str = "de",
+    disclosure: str = "",
 ) -> Path:
-    """All published indicator values of one area as an Excel workbook labelled in ``lang``."""
+    """All published indicator values of one area as an Excel workbook labelled in ``lang``;
+    ``disclosure`` is the paragraph on the thresholds (``formatting.disclosure_note``)."""
     vocab, catalogue = load_vocabulary(), load_catalogue()
     names = {i.id: i.text("name", lang) for i in catalogue}
     topics = {i.id: topic_label(i.topic, lang) for i in catalogue}
@@ -81,7 +88,7 @@ def area_workbook(
         "status": t["status"],
     }
     df = pd.DataFrame({text(f"page_workbook_{key}", lang): col for key, col in columns.items()})
-    notes = [legend(lang), text("page_workbook_source", lang)]
+    notes = [legend(lang), *filter(None, [disclosure]), text("page_workbook_source", lang)]
     if synthetic:
         notes.insert(0, text("page_workbook_synthetic", lang))
     sheet = text("page_workbook_sheet", lang)

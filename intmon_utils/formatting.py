@@ -32,6 +32,25 @@ def legend(lang: str) -> str:
     return text("legend", lang)
 
 
+def disclosure_note(
+    lang: str, counts: tuple[int, int], min_cases: int, reason: str | None = None
+) -> str:
+    """The disclosure-control paragraph of a report or workbook: the thresholds in force
+    (``counts``: the smallest and largest ``min_count`` of the areas shown), the procedure
+    in plain words, and the reason for a threshold below the usual one."""
+    low, high = counts
+    if high <= 1:
+        parts = [text("disclosure_counts_none", lang)]
+    elif low == high:
+        parts = [text("disclosure_counts", lang, threshold=high)]
+    else:
+        parts = [text("disclosure_counts_range", lang, low=low, high=high)]
+    parts.append(text("disclosure_procedure", lang, min_cases=min_cases))
+    if reason:
+        parts.append(text("disclosure_reason", lang, reason=reason))
+    return " ".join(parts)
+
+
 def unit_label(unit: str, lang: str) -> str:
     """The name of a unit: ``je 1.000``, ``Prozentpunkte`` …"""
     return text(f"unit_label_{unit}", lang)

@@ -1,8 +1,10 @@
 """The published tables: observations after disclosure control and the indicators from them.
 
-Computed once per data state and threshold and cached under ``<data>/derived/`` (keyed by
+Computed once per data state and threshold policy (``disclosure.policy``: the strictest
+threshold of every report that shows a cell) and cached under ``<data>/derived/`` (keyed by
 the store's fingerprint), so hundreds of notebooks read one Parquet file instead of
-recomputing. Delete the folder at any time; it is rebuilt on demand.
+recomputing, and a rerun with unchanged data does not repeat the audit. Delete the folder at
+any time; it is rebuilt on demand.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandas as pd
 
 from .catalogue import load_catalogue
 from .disclosure import protect_audited, violations
+from .disclosure.policy import ThresholdPolicy
 from .errors import DataError
 from .fileio import atomic_path
 from .indicators import compute_indicators
@@ -45,36 +48,36 @@ def cache_key(store: ObservationStore) -> str:
     return hashlib.sha256(f"{store.fingerprint()}:{code_fingerprint()}".encode()).hexdigest()[:16]
 
 
-def _paths(store: ObservationStore, min_count: int, min_cases: int):
-    stem = f"min{min_count}-{min_cases}_{cache_key(store)}"
+def _paths(store: ObservationStore, policy: ThresholdPolicy):
+    stem = f"policy-{policy.key()}_{cache_key(store)}"
     return (
         store.derived_dir / f"observations_{stem}.parquet",
         store.derived_dir / f"indicators_{stem}.parquet",
     )
 
 
-def build(
-    store: ObservationStore, min_count: int, min_cases: int = 30
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build(store: ObservationStore, policy: ThresholdPolicy) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Protect the observations, audit them, compute every indicator (register-based and
     survey-based); cache both tables. Returns new frames the caller may change."""
-    obs_path, ind_path = _paths(store, min_count, min_cases)
+    obs_path, ind_path = _paths(store, policy)
     if obs_path.exists() and ind_path.exists():
         return pd.read_parquet(obs_path), pd.read_parquet(ind_path)
-    return _compute(store, min_count, min_cases, obs_path, ind_path)
+    return _compute(store, policy, obs_path, ind_path)
 
 
-def ensure(store: ObservationStore, min_count: int, min_cases: int = 30) -> tuple[Path, Path]:
+def ensure(store: ObservationStore, policy: ThresholdPolicy) -> tuple[Path, Path]:
     """The paths of the cached tables, computing them first if needed (without reading)."""
-    obs_path, ind_path = _paths(store, min_count, min_cases)
+    obs_path, ind_path = _paths(store, policy)
     if not (obs_path.exists() and ind_path.exists()):
-        _compute(store, min_count, min_cases, obs_path, ind_path)
+        _compute(store, policy, obs_path, ind_path)
     return obs_path, ind_path
 
 
-def _compute(store, min_count, min_cases, obs_path, ind_path):
+def _compute(store, policy: ThresholdPolicy, obs_path, ind_path):
     areas = store.read_areas()
-    protected, audit_result, extra = protect_audited(store.read_observations(), areas, min_count)
+    observations = store.read_observations().reset_index(drop=True)
+    min_count = policy.min_count(observations["area_id"])
+    protected, audit_result, extra = protect_audited(observations, areas, min_count)
     log.info(
         "disclosure audit: %d suppressed cells, %d identities, %d components, %d linear "
         "programs, %d cells added by the audit",
@@ -90,28 +93,45 @@ def _compute(store, min_count, min_cases, obs_path, ind_path):
             f"disclosure audit failed for {len(problems)} cells, e.g. "
             f"{problems.iloc[0].to_dict()}; nothing was published"
         )
-    table = pd.concat(
-        [
-            compute_indicators(protected, load_catalogue()),
-            spatial_indicators(protected, areas, load_catalogue()),
-        ],
-        ignore_index=True,
-    )
-    micro = store.read_surveys()
-    if micro is not None:
-        table = pd.concat(
-            [table, survey_indicators(micro, load_catalogue(), min_cases)], ignore_index=True
-        )
+    table = _indicator_table(store, protected, areas, policy.min_cases)
     # which suppressions were primary is known here and nowhere after: not published
     published = protected.drop(columns="disclosure")
     for path, frame in ((obs_path, published), (ind_path, table)):
         with atomic_path(path) as tmp:
             frame.to_parquet(tmp, index=False)
     # tables of earlier data or code states are obsolete
-    for old in store.derived_dir.glob(f"*_min{min_count}-{min_cases}_*.parquet"):
+    for old in store.derived_dir.glob(f"*_policy-{policy.key()}_*.parquet"):
         if old not in (obs_path, ind_path):
             old.unlink(missing_ok=True)
     return published, table
+
+
+def _indicator_table(store, observations, areas, min_cases) -> pd.DataFrame:
+    """Every indicator (register-based, spatial and survey-based) of these observations."""
+    catalogue = load_catalogue()
+    parts = [
+        compute_indicators(observations, catalogue),
+        spatial_indicators(observations, areas, catalogue),
+    ]
+    micro = store.read_surveys()
+    if micro is not None:
+        parts.append(survey_indicators(micro, catalogue, min_cases))
+    return pd.concat(parts, ignore_index=True)
+
+
+INTERNAL = "intern – nicht zur Veröffentlichung"
+
+
+def internal_tables(store: ObservationStore) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The observations and indicators **without** disclosure control, for the statistics
+    office's own checks. Never cached, never written beside the published tables; every row
+    carries the column ``classification`` = :data:`INTERNAL`."""
+    observations = store.read_observations()
+    table = _indicator_table(store, observations, store.read_areas(), 1)
+    return (
+        observations.assign(classification=INTERNAL),
+        table.assign(classification=INTERNAL),
+    )
 
 
 @dataclass(frozen=True)
@@ -154,11 +174,11 @@ def _load(obs_path: Path, ind_path: Path, areas_path: Path) -> Published:
     )
 
 
-def load(store: ObservationStore, min_count: int, min_cases: int = 30) -> Published:
+def load(store: ObservationStore, policy: ThresholdPolicy) -> Published:
     """The published tables, built if needed and kept in memory by this process: a warm
     kernel running one report after another reads them once (the key changes with any
     change to the data or the code)."""
-    return _load(*ensure(store, min_count, min_cases), store.areas_path)
+    return _load(*ensure(store, policy), store.areas_path)
 
 
 @lru_cache(maxsize=2)
@@ -166,7 +186,7 @@ def _read(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def indicators(store: ObservationStore, min_count: int, min_cases: int = 30) -> pd.DataFrame:
+def indicators(store: ObservationStore, policy: ThresholdPolicy) -> pd.DataFrame:
     """The published indicator table alone, kept in memory by this process (do not change
     it; :func:`build` returns copies)."""
-    return _read(ensure(store, min_count, min_cases)[1])
+    return _read(ensure(store, policy)[1])

@@ -20,6 +20,8 @@ Microdata contract (``intmon import survey``; CSV, Parquet or SPSS ``.sav``): ``
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -131,9 +133,11 @@ def _shares(micro: pd.DataFrame, item: str, positive: list) -> pd.DataFrame:
 
 
 def survey_indicators(
-    micro: pd.DataFrame, catalogue: Catalogue | None = None, min_cases: int = 30
+    micro: pd.DataFrame, catalogue: Catalogue | None = None, min_cases: int | Callable = 30
 ) -> pd.DataFrame:
-    """Indicator rows (with ``ci_low``, ``ci_high``, ``n_cases``) for every survey indicator."""
+    """Indicator rows (with ``ci_low``, ``ci_high``, ``n_cases``) for every survey indicator.
+    ``min_cases``: one threshold, or a function giving the threshold per area id (an array
+    of area ids in, an array of thresholds out)."""
     catalogue = catalogue or load_catalogue()
     rows = []
     for ind in [i for i in catalogue if i.survey]:
@@ -149,7 +153,7 @@ def survey_indicators(
         wilson = [wilson_interval(k, n) for k, n in zip(s["y_count"], s["n"])]
         lo = np.where(unweighted, [a for a, _ in wilson], lo)
         hi = np.where(unweighted, [b for _, b in wilson], hi)
-        ok = s["n"] >= min_cases
+        ok = s["n"] >= (min_cases(s["area_id"]) if callable(min_cases) else min_cases)
         rows.append(
             pd.DataFrame(
                 {

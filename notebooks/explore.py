@@ -20,9 +20,9 @@
 
 # %% tags=["parameters"]
 data_dir = "../data"
-min_count = 3
+parameter_dir = "../parameters"
 
 # %%
 from intmon_utils.explore import explore
 
-explore(data_dir, min_count)
+explore(data_dir, parameter_dir)

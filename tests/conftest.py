@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from intmon_utils import published, synthetic
+from intmon_utils.disclosure.policy import ThresholdPolicy
 from intmon_utils.store import ObservationStore
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -41,7 +42,7 @@ def demo_frames(demo_store):
 @pytest.fixture(scope="session")
 def demo_published(demo_store):
     """(protected observations, indicator table) at the default threshold 3."""
-    return published.build(demo_store, 3)
+    return published.build(demo_store, ThresholdPolicy.uniform(3))
 
 
 def obs(rows, area_level="district", source="test"):

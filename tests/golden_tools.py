@@ -169,10 +169,11 @@ def project_with_languages(root: Path) -> Path:
 def snapshot(data_dir: Path, workdir: Path) -> tuple[dict, dict[str, str]]:
     """(table digests, {report file name: visible text}) of the demo in ``data_dir``."""
     from intmon_utils import published
+    from intmon_utils.disclosure.policy import ThresholdPolicy
     from intmon_utils.store import ObservationStore
 
     store = ObservationStore(data_dir)
-    observations, indicators = published.build(store, MIN_COUNT)
+    observations, indicators = published.build(store, ThresholdPolicy.uniform(MIN_COUNT))
     project = project_with_languages(workdir)
     texts = {
         f"{area}_{topic}_{lang}.txt": report_text(project, data_dir, area, topic)

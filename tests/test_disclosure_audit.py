@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from intmon_utils.disclosure import audit, cell_state, is_count, protect, protect_audited
+from intmon_utils.disclosure.identities import implied_links
 
 from conftest import obs
 
@@ -94,3 +95,60 @@ def test_demo_published_tables_withstand_the_attack(demo_store, demo_published):
     assert result.cells > 1000 and result.components > 50
     assert result.narrowest >= 1 and result.lowest_margin >= 0
     assert np.isfinite(result.narrowest)
+
+
+def city_with_unregistered_sub_districts():
+    """A city and three sub-districts whose register rows were lost (an import replaced the
+    register): the sub-districts still add up to the city in the data."""
+    rows = []
+    for area, total, foreign in [
+        ("11111", 150, 13),
+        ("11111-01", 40, 2),
+        ("11111-02", 50, 5),
+        ("11111-03", 60, 6),
+    ]:
+        rows += [
+            (area, 2020, "unemployed", "total", "total", "total", total),
+            (area, 2020, "unemployed", "german", "total", "total", total - foreign),
+            (area, 2020, "unemployed", "foreign", "total", "total", foreign),
+        ]
+    return obs(rows)
+
+
+def test_identities_come_from_the_observations_not_only_the_register():
+    """Defect: with the sub-districts missing from the register, the city minus the visible
+    sub-districts gave a suppressed count of 2 back, and the audit passed because it used the
+    same broken register. The sums in the data are identities whatever the register says."""
+    data = city_with_unregistered_sub_districts()
+    protected, result, _ = protect_audited(data, AREAS, 3)  # register: the city alone
+    assert result.violations.empty
+    attacker = _audit(data, CITY, protected)  # the attacker knows the true hierarchy
+    assert attacker.violations.empty, attacker.violations
+    secret = protected.set_index(["area_id", "group"])["status"] == "secret"
+    assert secret[("11111-01", "foreign")]
+    assert secret.xs("foreign", level="group").sum() >= 2  # not the lone foreign count
+
+
+def test_implied_links_reject_a_family_that_adds_up_to_more_than_its_parent():
+    """Districts (-1, -2) and sub-districts (-11, -12, -21) both below the city: each level is
+    a family of its own, and neither may be mixed with the other into one sum."""
+    rows = [
+        (a, 2020, "unemployed", "total", "total", "total", v)
+        for a, v in [
+            ("11111", 100),
+            ("11111-1", 60),
+            ("11111-2", 40),
+            ("11111-11", 30),
+            ("11111-12", 30),
+            ("11111-21", 35),
+        ]
+    ]
+    links = implied_links(obs(rows), AREAS).set_index("area_id")
+    assert links.loc["11111-11", "parent_id"] == "11111-1"
+    assert links.loc["11111-21", "parent_id"] == "11111-2"
+    assert links.loc["11111-1", "parent_id"] == "11111"
+    # -1 = -11 + -12 exactly: an equation; -2 > -21: one more, unknown part
+    assert links.loc["11111-11", "parts"] == 2 and links.loc["11111-21", "parts"] == 2
+    assert links.loc["11111-1", "parts"] == 2
+    too_much = obs([*rows, ("11111-3", 2020, "unemployed", "total", "total", "total", 10)])
+    assert "11111-3" not in set(implied_links(too_much, AREAS)["area_id"])

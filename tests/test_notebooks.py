@@ -11,7 +11,7 @@ import pytest
 from intmon_utils import runner
 from intmon_utils.store import ObservationStore
 
-from conftest import make_project
+from conftest import PROJECT, make_project
 
 pytestmark = pytest.mark.notebooks
 
@@ -147,8 +147,6 @@ def test_ags_with_leading_zero_survives_into_the_notebook(demo_store, tmp_path):
 
 
 def test_notebooks_are_stored_clean():
-    from conftest import PROJECT
-
     for path in (PROJECT / "notebooks").glob("*.ipynb"):
         nb = json.loads(path.read_text())
         tagged = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
@@ -175,7 +173,7 @@ def test_jupytext_pairs_are_in_sync():
 def test_explore_widget_follows_the_selection(demo_store):
     from intmon_utils.explore import Explorer
 
-    ex = Explorer(demo_store.root, 3)
+    ex = Explorer(demo_store.root, PROJECT / "parameters")
     ex.area.value = "99104000"
     ex.indicator.value = "labor.unemployment_rate"
     rows = ex.selection()

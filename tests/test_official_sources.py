@@ -8,6 +8,7 @@ import pytest
 
 from intmon_utils import published
 from intmon_utils.availability import summary, year_ranges
+from intmon_utils.disclosure.policy import ThresholdPolicy
 from intmon_utils.errors import DataError
 from intmon_utils.sources import IMPORTERS
 from intmon_utils.sources.ba import ba_observations
@@ -36,7 +37,9 @@ def real_store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def real_tables(real_store):
-    return real_store.read_observations(), published.build(real_store, 3)[1]
+    return real_store.read_observations(), published.build(real_store, ThresholdPolicy.uniform(3))[
+        1
+    ]
 
 
 def value(table, indicator, area, year, group="total"):

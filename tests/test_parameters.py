@@ -11,6 +11,7 @@ from intmon_utils.config.parameters import (
     reference_table,
 )
 from intmon_utils.errors import ParameterError
+from intmon_utils.runner.plan import plan
 
 from conftest import PROJECT
 
@@ -184,3 +185,46 @@ def test_defaults_without_file_are_the_model_defaults(tmp_path):
 
 def test_every_key_is_documented():
     assert set(DOC) == set(Parameters.model_fields)
+
+
+@pytest.mark.parametrize(
+    "defaults, area, key",
+    [
+        ("disclosure: {min_count: 1}\n", "", "disclosure.min_count"),  # defaults below 3
+        ("disclosure: {min_cases: 10}\n", "", "disclosure.min_cases"),  # defaults below 30
+        ("disclosure: {min_count: 5}\n", "disclosure: {min_count: 3}\n", "disclosure.min_count"),
+    ],
+)
+def test_a_threshold_below_the_floor_needs_a_reason(tmp_path, defaults, area, key):
+    """Defect: `disclosure: {min_count: 1}` switched secrecy off without a word. Below 3 / 30,
+    or in an area file below what defaults.yml sets, the same file must say why."""
+    path = write(tmp_path, "09761000.yml", f'area_id: "09761000"\nname: A\n{area}', defaults)
+    with pytest.raises(ParameterError) as err:
+        load_parameters(path)
+    assert err.value.key == key and "reason" in str(err.value)
+
+
+def test_a_reason_admits_a_lower_threshold_and_a_run_logs_it(tmp_path, caplog, demo_store):
+    path = write(
+        tmp_path,
+        "09761000.yml",
+        'area_id: "09761000"\nname: A\n'
+        "disclosure: {min_count: 2, reason: 'published by the Land without suppression'}\n",
+    )
+    p = load_parameters(path)
+    assert p.thresholds == (2, 30)
+    assert p.disclosure.reason == "published by the Land without suppression"
+    with caplog.at_level("WARNING"):
+        plan(tmp_path, tmp_path, demo_store, tmp_path / "outputs")
+    assert "min_count 2" in caplog.text and "published by the Land" in caplog.text
+
+
+def test_a_reason_in_defaults_does_not_cover_a_lower_area_file(tmp_path):
+    path = write(
+        tmp_path,
+        "09761000.yml",
+        'area_id: "09761000"\nname: A\ndisclosure: {min_count: 1}\n',
+        defaults="disclosure: {min_count: 2, reason: 'Land practice'}\n",
+    )
+    with pytest.raises(ParameterError, match="below the usual threshold 2"):
+        load_parameters(path)

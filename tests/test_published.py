@@ -3,6 +3,7 @@
 import pandas as pd
 
 from intmon_utils import published
+from intmon_utils.disclosure.policy import ThresholdPolicy
 from intmon_utils.store import ObservationStore
 
 from conftest import obs
@@ -32,12 +33,12 @@ def test_cache_follows_the_data(tmp_path):
         ("01001000", 2020, "civilian_labour_force", "total", "total", "total", 1000),
     ]
     store.write_observations(obs(rows), "ba")
-    assert rate(published.build(store, 3)[1]) == 5.0
+    assert rate(published.build(store, ThresholdPolicy.uniform(3))[1]) == 5.0
     first = sorted(p.name for p in store.derived_dir.iterdir())
-    assert rate(published.build(store, 3)[1]) == 5.0  # read from the cache
+    assert rate(published.build(store, ThresholdPolicy.uniform(3))[1]) == 5.0  # read from the cache
     assert sorted(p.name for p in store.derived_dir.iterdir()) == first
     rows[0] = ("01001000", 2020, "unemployed", "total", "total", "total", 80)
     store.write_observations(obs(rows), "ba")  # re-import replaces the source
-    assert rate(published.build(store, 3)[1]) == 8.0
+    assert rate(published.build(store, ThresholdPolicy.uniform(3))[1]) == 8.0
     now = sorted(p.name for p in store.derived_dir.iterdir())
     assert len(now) == 2 and not set(now) & set(first)  # the stale tables are gone

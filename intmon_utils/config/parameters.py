@@ -106,6 +106,28 @@ class IndicatorChoice(StrictModel):
 class Disclosure(StrictModel):
     min_count: Count = 3
     min_cases: Count = 30
+    reason: Text | None = None  # why a threshold is below the floor (required then)
+
+
+FLOOR = Disclosure()  # the usual thresholds: below them a file must give a reason
+
+
+def _check_floor(path: Path, raw: dict, settings: SharedSettings, floor: Disclosure) -> None:
+    """A threshold below ``floor`` needs ``disclosure.reason`` in this very file (``intmon
+    run`` logs it; every report and workbook of the area prints it)."""
+    own = raw.get("disclosure") if isinstance(raw.get("disclosure"), dict) else {}
+    for key in ("min_count", "min_cases"):
+        value, usual = getattr(settings.disclosure, key), getattr(floor, key)
+        if value >= usual:
+            continue
+        if not own.get("reason"):
+            raise ParameterError(
+                path,
+                f"disclosure.{key}",
+                f"{value} is below the usual threshold {usual}",
+                f"give the reason in the same file, e.g. disclosure: {{{key}: {value}, "
+                f"reason: '...'}} (it is printed in every report), or use {usual} or more",
+            )
 
 
 class TargetSpec(StrictModel):
@@ -155,10 +177,13 @@ DOC = {  # key: (type, allowed values, meaning) for docs/parameters.md
     "language": ("text", "de, en", "Language of the reports."),
     "disclosure": (
         "mapping",
-        "{min_count: integer >= 1, min_cases: integer >= 1}",
+        "{min_count: integer >= 1, min_cases: integer >= 1, reason: text}",
         "Counts from 1 to min_count-1 are suppressed, with secondary suppression; "
         "survey shares resting on fewer than min_cases respondents are suppressed. "
-        "Merged key by key with defaults.yml.",
+        "Merged key by key with defaults.yml. A cell shown in several reports is protected "
+        "at the strictest threshold among them. Below 3 / 30 (in defaults.yml) or below "
+        "the values of defaults.yml (in an area file), the same file must give `reason`; "
+        "it is logged and printed in the reports.",
     ),
     "figure_formats": (
         "list",
@@ -266,7 +291,9 @@ def load_defaults(parameter_dir: str | Path) -> SharedSettings:
                 "is not a shared default",
                 f"allowed here: {', '.join(SharedSettings.model_fields)}",
             )
-    return parse(SharedSettings, raw, path, ParameterError, "docs/parameters.md")
+    settings = parse(SharedSettings, raw, path, ParameterError, "docs/parameters.md")
+    _check_floor(path, raw, settings, FLOOR)
+    return settings
 
 
 def load_parameters(path: str | Path, defaults: SharedSettings | None = None) -> Parameters:
@@ -286,6 +313,7 @@ def load_parameters(path: str | Path, defaults: SharedSettings | None = None) ->
         )
     params._file = path
     _check_goal_groups(params, path)
+    _check_floor(path, raw, params, defaults.disclosure)
     return params
 
 
@@ -300,7 +328,7 @@ def _default_text(name: str) -> str:
         return "required"
     value = field.get_default(call_default_factory=True)
     if isinstance(value, StrictModel):
-        value = value.model_dump()
+        value = value.model_dump(exclude_none=True)
     dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False)
     return f"`{dumped.strip().removesuffix('...').strip()}`"
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..statuses import SYMBOL_ONLY
-from .heuristic import COUNT_UNITS, SECRET, cell_state, is_count, protect, violations
+from .heuristic import COUNT_UNITS, SECRET, cell_state, is_count, per_cell, protect, violations
 from .identities import CELL_KEYS, Identities, build_identities
 from .lp_audit import AuditResult, audit
 
@@ -42,7 +42,7 @@ def _extra_suppressions(
     ids: Identities,
     protected: pd.DataFrame,
     value: np.ndarray,
-    min_count: int,
+    min_count: np.ndarray,
 ) -> np.ndarray:
     """For each unsafe cell, one visible cell of an identity that binds it in the attacker's
     programs (suppressing it loosens that bound): the smallest count that can still lift the
@@ -51,33 +51,35 @@ def _extra_suppressions(
     countable = is_count(protected) & visible & (np.nan_to_num(value) > 0)
     chosen = np.zeros(len(protected), dtype=bool)
     for cell, binding in zip(violations["cell"], violations["binding"]):
-        rows = np.asarray(binding) if len(binding) else np.unique(ids.ident[ids.cell == cell])
-        member = np.isin(ids.ident, rows) & countable[ids.cell]
-        if not member.any() or chosen[ids.cell[member]].any():
+        rows = binding if len(binding) else ids.identities_of(cell)
+        member = ids.members(rows)
+        member = member[countable[ids.cell[member]]]
+        if not len(member) or chosen[ids.cell[member]].any():
             continue  # nothing to suppress here, or a cell chosen already loosens it
-        cand = pd.DataFrame(
-            {
-                "cell": ids.cell[member],
-                "parent": ~ids.is_child[member],
-                "value": value[ids.cell[member]],
-            }
-        )
-        cand["short"] = cand["value"] < min_count  # too small to lift the cell to the threshold
-        pick = cand.sort_values(["short", "value", "parent", "cell"]).iloc[0]["cell"]
-        chosen[int(pick)] = True
+        cells = ids.cell[member]
+        values = value[cells]
+        # order: able to lift the cell to its threshold first, then the smallest value, a
+        # part before a total, then the cell position (deterministic)
+        order = np.lexsort((cells, ~ids.is_child[member], values, values < min_count[cell]))
+        chosen[cells[order[0]]] = True
     return chosen
 
 
 def protect_audited(
-    observations: pd.DataFrame, areas: pd.DataFrame, min_count: int, max_rounds: int = 50
+    observations: pd.DataFrame,
+    areas: pd.DataFrame,
+    min_count: int | np.ndarray,
+    max_rounds: int = 50,
 ) -> tuple[pd.DataFrame, AuditResult, int]:
-    """Protect, audit, and suppress more until the audit passes.
+    """Protect, audit, and suppress more until the audit passes (``min_count``: one
+    threshold, or one per cell, see ``policy``).
 
     Returns the protected observations (with the internal ``disclosure`` column), the last
     audit (its programs counted over all rounds; its bounds cover the components it solved)
     and the number of cells the audit added.
     """
     obs = observations.reset_index(drop=True)
+    min_count = per_cell(min_count, len(obs))
     ids = Identities(obs, areas)
     value, known, _ = cell_state(obs)
     small = known & (value > 0) & (value < min_count) & is_count(obs)

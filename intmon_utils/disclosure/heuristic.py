@@ -44,6 +44,16 @@ def is_count(obs: pd.DataFrame) -> np.ndarray:
     return obs["variable"].isin(counts).to_numpy()
 
 
+def per_cell(min_count, n: int) -> np.ndarray:
+    """The threshold of each of ``n`` cells from one threshold or one per cell."""
+    if isinstance(min_count, bool) or not isinstance(min_count, int | np.integer | np.ndarray):
+        raise DataError(f"disclosure min_count must be a whole number >= 1, got {min_count!r}")
+    out = np.broadcast_to(np.asarray(min_count, dtype="int64"), (n,))
+    if n and out.min() < 1:
+        raise DataError(f"disclosure min_count must be >= 1, got {int(out.min())}")
+    return out
+
+
 def cell_state(obs: pd.DataFrame):
     value = obs["value"].to_numpy(dtype="float64")
     known = ~obs["status"].isin(list(SYMBOL_ONLY)).to_numpy()
@@ -54,7 +64,7 @@ def cell_state(obs: pd.DataFrame):
 def protect(
     observations: pd.DataFrame,
     areas: pd.DataFrame,
-    min_count: int = 3,
+    min_count: int | np.ndarray = 3,
     max_rounds: int = 100,
     force: np.ndarray | None = None,
     ids: Identities | None = None,
@@ -66,9 +76,8 @@ def protect(
     kept secret keep ``''``. ``force`` marks further cells to suppress (found by the audit);
     ``ids`` are the identities of these observations when already built.
     """
-    if not isinstance(min_count, int) or isinstance(min_count, bool) or min_count < 1:
-        raise DataError(f"disclosure min_count must be a whole number >= 1, got {min_count!r}")
     obs = observations.reset_index(drop=True).copy()
+    min_count = per_cell(min_count, len(obs))
     value, known, source_secret = cell_state(obs)
     primary = known & (value > 0) & (value < min_count) & is_count(obs)
     secret = source_secret | primary
@@ -80,9 +89,10 @@ def protect(
         unknown |= extra
         disclosure[extra] = "secondary"
     ids = ids or Identities(obs, areas)
+    limit = ids.threshold(min_count)
 
     for _ in range(max_rounds):
-        violated = ids.recoverable(unknown, secret, value, min_count)
+        violated = ids.recoverable(unknown, secret, value, limit)
         # candidates: visible non-zero members of violated identities (a zero hides nothing,
         # and an attacker may assume that a suppressed cell is not zero, since zeros are
         # published as "-"); prefer parts over totals, then the smallest value
@@ -118,17 +128,20 @@ def protect(
     return obs
 
 
-def violations(observations: pd.DataFrame, areas: pd.DataFrame, min_count: int) -> pd.DataFrame:
+def violations(
+    observations: pd.DataFrame, areas: pd.DataFrame, min_count: int | np.ndarray
+) -> pd.DataFrame:
     """Audit a protected table: visible small counts and identities with one lone secret.
 
     Returns one row per problem (empty when the table is safe). Used by tests and by
     ``intmon run`` as a last check before anything is published.
     """
     obs = observations.reset_index(drop=True)
+    min_count = per_cell(min_count, len(obs))
     value, known, secret = cell_state(obs)
     small = known & (value > 0) & (value < min_count) & is_count(obs)
     ids = Identities(obs, areas)
-    bad = ids.recoverable(~known, secret, value, min_count)
+    bad = ids.recoverable(~known, secret, value, ids.threshold(min_count))
     parents = ids.cell[~ids.is_child & bad[ids.ident]]
     return pd.concat(
         [

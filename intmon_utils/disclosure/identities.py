@@ -10,9 +10,68 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..area_ids import official_parent
+from ..statuses import SYMBOL_ONLY
 from ..vocabulary import DIMENSIONS, load_vocabulary
 
 CELL_KEYS = ["area_id", "year", "variable", "group", "sex", "age"]
+
+
+def register_links(areas: pd.DataFrame) -> pd.DataFrame:
+    """``area_id``, ``parent_id``, ``parts``, ``family``: the register's links; a parent
+    has as many parts as the register gives it children (its family is the parent id)."""
+    links = areas[["area_id", "parent_id"]].dropna()
+    links = links[links["parent_id"] != ""]
+    return links.assign(
+        parts=links.groupby("parent_id")["area_id"].transform("size"), family=links["parent_id"]
+    )
+
+
+def implied_parent(area_id: str, present: set[str]) -> str | None:
+    """The parent an id implies among the ``present`` areas: the official parent of an
+    AGS, and for ``<AGS>-<code>`` the area of the longest shorter code it begins with,
+    else the municipality."""
+    ags, _, code = area_id.partition("-")
+    if not code:
+        parent = official_parent(ags)
+        return parent if parent in present else None
+    for k in range(len(code) - 1, 0, -1):
+        if f"{ags}-{code[:k]}" in present:
+            return f"{ags}-{code[:k]}"
+    return ags if ags in present else None
+
+
+def implied_links(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """Links the register does not give but the observations show: for every area with
+    cells and no parent in the register, the parent its id implies, where its siblings of
+    the same id length add up to at most that parent in every fully known cell. Where they
+    add up exactly, the identity is an equation; else the parent has one more (unknown)
+    part. (Protection must not depend on a register that an import replaced.)"""
+    present = set(cells["area_id"].unique())
+    placed = set(register_links(areas)["area_id"])
+    pairs = [(a, implied_parent(a, present)) for a in sorted(present - placed)]
+    links = pd.DataFrame([p for p in pairs if p[1]], columns=["area_id", "parent_id"])
+    if links.empty:
+        return links.assign(parts=pd.Series(dtype="int64"))
+    links["family"] = links["parent_id"] + "/" + links["area_id"].str.len().astype(str)
+    others = [k for k in CELL_KEYS if k != "area_id"]
+    value = cells["value"].where(~cells["status"].isin(list(SYMBOL_ONLY)))
+    known = cells[CELL_KEYS].assign(value=value.to_numpy())
+    kids = known.merge(links, on="area_id")
+    sums = kids.groupby(["family", "parent_id", *others], observed=True)["value"].agg(
+        total="sum", complete=lambda v: v.notna().all()
+    )
+    sums = sums[sums["complete"]].reset_index()
+    parent_values = known.rename(columns={"area_id": "parent_id", "value": "parent"})
+    check = sums.merge(parent_values, on=["parent_id", *others]).dropna(subset=["parent"])
+    check["over"] = check["total"] > check["parent"] + 1e-9
+    check["short"] = check["total"] < check["parent"] - 1e-9
+    verdict = check.groupby("family")[["over", "short"]].any()
+    over = links["family"].map(verdict["over"]).fillna(False).astype(bool)
+    exact = links["family"].map(~verdict["short"]).fillna(False).astype(bool)
+    size = links.groupby("family")["area_id"].transform("size")
+    links = links.assign(parts=np.where(exact, size, size + 1))[~over]
+    return links[["area_id", "parent_id", "parts", "family"]].reset_index(drop=True)
 
 
 def build_identities(
@@ -88,18 +147,14 @@ def build_identities(
                 tuple(c for c in children if c in vocab.residuals),
             )
 
-    register = areas[["area_id", "parent_id"]].dropna()
-    register = register[register["parent_id"] != ""]
-    n_children = register.groupby("parent_id").size().rename("n_children")
-    if len(n_children):
-        others = [k for k in CELL_KEYS if k != "area_id"]
-        parents = frame.merge(n_children, left_on="area_id", right_index=True)
-        kids = (
-            frame.merge(register, on="area_id")
-            .drop(columns="area_id")
-            .rename(columns={"parent_id": "area_id"})
-        )
-        add(parents, kids, ["area_id", *others], parents["n_children"].reset_index(drop=True))
+    others = [k for k in CELL_KEYS if k != "area_id"]
+    for links in (register_links(areas), implied_links(cells, areas)):
+        if links.empty:
+            continue
+        families = links.drop_duplicates("family")[["family", "parent_id", "parts"]]
+        parents = frame.merge(families, left_on="area_id", right_on="parent_id")
+        kids = frame.merge(links[["area_id", "family"]], on="area_id")
+        add(parents, kids, ["family", *others], parents["parts"].reset_index(drop=True))
 
     members = pd.concat(member_frames, ignore_index=True)
     return members, pd.concat(expected_parts), pd.concat(residual_parts)
@@ -130,16 +185,39 @@ class Identities:
         )
         self.absent_residual = per_identity(residual) - present_residual
         self.signed = np.where(self.is_child, -1.0, 1.0)
+        # member positions sorted by identity and by cell, for lookups one identity at a time
+        self._by_ident = np.argsort(self.ident, kind="stable")
+        self._ident_start = np.searchsorted(self.ident[self._by_ident], np.arange(self.n + 1))
+        self._by_cell = np.argsort(self.cell, kind="stable")
+        self._cell_sorted = self.cell[self._by_cell]
+
+    def members(self, identities) -> np.ndarray:
+        """Positions (in ``ident``/``cell``) of the members of these identities."""
+        start = self._ident_start
+        parts = [self._by_ident[start[i] : start[i + 1]] for i in identities]
+        return np.concatenate(parts) if parts else np.array([], dtype="int64")
+
+    def identities_of(self, cell: int) -> np.ndarray:
+        """The identities ``cell`` belongs to."""
+        lo, hi = np.searchsorted(self._cell_sorted, [cell, cell + 1])
+        return np.unique(self.ident[self._by_cell[lo:hi]])
 
     def _sum(self, per_cell: np.ndarray) -> np.ndarray:
         return np.bincount(
             self.ident, weights=per_cell[self.cell].astype("float64"), minlength=self.n
         )
 
+    def threshold(self, min_count: np.ndarray) -> np.ndarray:
+        """Per identity: the largest threshold of its cells (``min_count`` per cell)."""
+        limit = np.zeros(self.n, dtype="int64")
+        np.maximum.at(limit, self.ident, min_count[self.cell])
+        return limit
+
     def recoverable(
-        self, unknown: np.ndarray, secret: np.ndarray, value: np.ndarray, min_count: int
+        self, unknown: np.ndarray, secret: np.ndarray, value: np.ndarray, limit: np.ndarray
     ) -> np.ndarray:
-        """Per identity: True where a secret cell, or a small absent part, is the only unknown."""
+        """Per identity: True where a secret cell, or a small absent part (below the
+        identity's threshold ``limit``), is the only unknown."""
         # unknowns, not counting unpublished residual parts (they may well be zero)
         n_hidden = self._sum(unknown) + self.absent - self.absent_residual
         lone_secret = (n_hidden == 1) & (self._sum(secret) == 1)
@@ -150,6 +228,6 @@ class Identities:
             (n_hidden == 1)
             & (self.absent - self.absent_residual == 1)
             & (remainder > 0)
-            & (remainder < min_count)
+            & (remainder < limit)
         )
         return lone_secret | lone_absent

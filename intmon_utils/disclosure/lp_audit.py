@@ -20,15 +20,18 @@ Specification: docs/methods/disclosure-control.md.
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csc_matrix
 from scipy.sparse.csgraph import connected_components
 
 from ..statuses import SYMBOL_ONLY
+from .heuristic import per_cell
 from .identities import Identities
 
 SECRET = "secret"
@@ -130,49 +133,69 @@ def _programs(
     return out, len(rows)
 
 
-def _solve(
-    comp: _Component, objective: np.ndarray, binding: set | None = None
-) -> np.ndarray | None:
-    """A feasible point minimising ``objective`` (None: the system is infeasible). The
-    identities whose constraint binds at the optimum are added to ``binding``."""
-    eq = ~comp.inequality & (comp.tolerance == 0)
-    ub_rows = [
-        comp.matrix[comp.inequality],
-        comp.matrix[~eq & ~comp.inequality],
-        -comp.matrix[~eq & ~comp.inequality],
-    ]
-    ub_rhs = [
-        comp.rhs[comp.inequality] + comp.tolerance[comp.inequality],
-        (comp.rhs + comp.tolerance)[~eq & ~comp.inequality],
-        (comp.tolerance - comp.rhs)[~eq & ~comp.inequality],
-    ]
-    a_ub = np.vstack(ub_rows)
-    result = linprog(
-        objective,
-        A_ub=a_ub if len(a_ub) else None,
-        b_ub=np.concatenate(ub_rhs) if len(a_ub) else None,
-        A_eq=comp.matrix[eq] if eq.any() else None,
-        b_eq=comp.rhs[eq] if eq.any() else None,
-        bounds=np.column_stack([comp.lower, np.full(len(comp.lower), np.inf)]),
-        method="highs",
-    )
-    if result.status != 0:
-        return None
-    if binding is not None:
-        both = ~eq & ~comp.inequality
-        ub_ids = np.concatenate([comp.rows[comp.inequality], comp.rows[both], comp.rows[both]])
-        duals = np.concatenate(
-            [
-                np.abs(result.ineqlin.marginals) if len(a_ub) else [],
-                np.abs(result.eqlin.marginals) if eq.any() else [],
-            ]
+def _quiet_highs() -> highspy.Highs:
+    """A HiGHS instance that prints nothing (its first construction in a process prints a
+    banner from C, which would end up in CSV output: fd 1 is pointed away meanwhile)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+class _Program:
+    """The attacker's linear program of one component, built once and solved for one
+    objective after another (HiGHS keeps the last basis: a warm start)."""
+
+    def __init__(self, comp: _Component):
+        self.comp = comp
+        n, m = len(comp.cells), len(comp.rows)
+        # a cap instead of infinity keeps every program bounded; a cell that reaches it is
+        # as good as unbounded for the checks (width >= 1, maximum >= threshold)
+        cap = (
+            10.0 * (np.abs(comp.rhs).sum() + np.nansum(np.abs(comp.true)) + comp.lower.sum()) + 1e3
         )
-        ids = np.concatenate([ub_ids, comp.rows[eq]])
-        binding.update(int(i) for i in ids[duals > 1e-9])
-    return result.x
+        matrix = csc_matrix(comp.matrix)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, m
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = comp.lower.astype(float)
+        lp.col_upper_ = np.full(n, cap)
+        # equations: rhs exactly; rounding bands: rhs ± tolerance; an absent part: <= rhs
+        lp.row_lower_ = np.where(comp.inequality, -highspy.kHighsInf, comp.rhs - comp.tolerance)
+        lp.row_upper_ = comp.rhs + comp.tolerance
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+        lp.a_matrix_.value_ = matrix.data.astype(float)
+        self.highs = _quiet_highs()
+        self.highs.passModel(lp)
+        self.columns = np.arange(n, dtype=np.int32)
+
+    def solve(self, objective: np.ndarray, binding: set | None = None) -> np.ndarray | None:
+        """A feasible point minimising ``objective`` (None: the system is infeasible). The
+        identities whose constraint binds at the optimum are added to ``binding``."""
+        h = self.highs
+        h.changeColsCost(len(objective), self.columns, objective.astype(float))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        solution = h.getSolution()
+        if binding is not None:
+            duals = np.abs(np.asarray(solution.row_dual))
+            binding.update(int(i) for i in self.comp.rows[duals > 1e-9])
+        return np.asarray(solution.col_value)
 
 
-def _audit_component(comp: _Component, secret: np.ndarray, small: np.ndarray, min_count: int):
+def _audit_component(
+    comp: _Component, secret: np.ndarray, small: np.ndarray, min_count: np.ndarray
+):
     """Per variable: (low, high) bounds where they were needed, the identities that bind
     each cell whose own programs were solved, and the programs solved."""
     n = len(comp.cells)
@@ -180,11 +203,12 @@ def _audit_component(comp: _Component, secret: np.ndarray, small: np.ndarray, mi
     need_move = secret.copy()  # must not be exact
     need_high = small.copy()  # must reach the threshold
     programs = 0
+    program = _Program(comp)
     for direction in (-1.0, 1.0, -1.0, 1.0):  # push all open cells up, then down, ...
         open_ = need_move | need_high
         if not open_.any():
             break
-        point = _solve(comp, direction * open_.astype(float))
+        point = program.solve(direction * open_.astype(float))
         programs += 1
         if point is None:
             return None, programs
@@ -200,7 +224,7 @@ def _audit_component(comp: _Component, secret: np.ndarray, small: np.ndarray, mi
                 continue
             objective = np.zeros(n)
             objective[j] = -direction
-            point = _solve(comp, objective, binding[j])
+            point = program.solve(objective, binding[j])
             programs += 1
             if point is None:
                 return None, programs
@@ -212,7 +236,7 @@ def audit(
     protected: pd.DataFrame,
     true_values: np.ndarray,
     areas: pd.DataFrame,
-    min_count: int,
+    min_count: int | np.ndarray,
     small: np.ndarray,
     ids: Identities | None = None,
     focus: np.ndarray | None = None,
@@ -220,11 +244,13 @@ def audit(
     """Audit ``protected`` (as published) against the attacker's linear programs.
 
     ``true_values`` are the values before protection (aligned with ``protected``), ``small``
-    marks the cells that are small themselves (``0 < value < min_count``, counts). With
+    marks the cells that are small themselves (``0 < value < min_count``, counts);
+    ``min_count`` is one threshold or one per cell. With
     ``focus`` (a mask of cells), only the components holding one of them are solved: the
     others were audited before and have not changed.
     """
     obs = protected.reset_index(drop=True)
+    min_count = per_cell(min_count, len(obs))
     ids = ids or Identities(obs, areas)
     status = obs["status"].to_numpy()
     unknown = obs["status"].isin(list(SYMBOL_ONLY)).to_numpy()
@@ -238,7 +264,8 @@ def audit(
         if focus is not None and not focus[comp.cells].any():
             continue
         comp_secret, comp_small = secret[comp.cells], small[comp.cells]
-        bounds, solved = _audit_component(comp, comp_secret, comp_small, min_count)
+        threshold = min_count[comp.cells]
+        bounds, solved = _audit_component(comp, comp_secret, comp_small, threshold)
         programs += solved
         if bounds is None:
             inconsistent += 1
@@ -248,9 +275,9 @@ def audit(
         if comp_secret.any():
             narrowest = min(narrowest, float(np.nanmin(width[comp_secret])))
         if comp_small.any():
-            margin = min(margin, float(np.nanmin(high[comp_small])) - min_count)
+            margin = min(margin, float(np.nanmin(high[comp_small] - threshold[comp_small])))
         exact = comp_secret & (width < 1 - 1e-6)
-        below = comp_small & (high < min_count - 1e-6)
+        below = comp_small & (high < threshold - 1e-6)
         for j in np.flatnonzero(exact | below):
             problems.append(
                 {

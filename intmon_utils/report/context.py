@@ -17,6 +17,7 @@ import pandas as pd
 from .. import comparisons, plotting
 from ..catalogue import load_catalogue
 from ..config.parameters import Parameters
+from ..disclosure.policy import workspace_policy
 from ..fileio import atomic_path
 from ..formatting import format_value
 from ..published import load
@@ -46,16 +47,16 @@ class ReportContext:
         self.project_dir = Path(project_dir)
         self.output_dir = Path(output_dir)
         self.store = ObservationStore(data_dir)
-        published = load(self.store, *params.thresholds)
+        self.policy = workspace_policy(params.parameter_file.parent, self.store.read_areas())
+        published = load(self.store, self.policy)
         self.areas = published.areas.copy()
         self.names = self.areas.set_index("area_id")["name"].to_dict()
         self.land = comparisons.land_of(self.area_id, self.areas)
         # only the rows this report can show: the area, its sub-areas and its comparisons
-        self.subareas = self.areas.loc[self.areas["parent_id"] == self.area_id, "area_id"].tolist()
+        self.subareas = comparisons.subareas(self.area_id, self.areas)
         self.compared = comparisons.comparison_areas(self.area_id, self.areas, params.peers)
-        self.observations, self.table = published.for_areas(
-            [*(a for a, _ in self.compared), *self.subareas]
-        )
+        self.shown = comparisons.report_areas(self.area_id, self.areas, params.peers)
+        self.observations, self.table = published.for_areas(self.shown)
         self.name = params.name or self.names.get(self.area_id, self.area_id)
         self.catalogue = load_catalogue()
         self.vocab = load_vocabulary()

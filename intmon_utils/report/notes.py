@@ -7,7 +7,7 @@ import os
 import pandas as pd
 
 from ..catalogue_doc import formula
-from ..formatting import legend, unit_label
+from ..formatting import disclosure_note, legend, unit_label
 from ..texts import all_texts
 from ..topics import topic_label
 from . import html, selection
@@ -40,7 +40,14 @@ def header(ctx: ReportContext) -> Section:
 
 
 def _disclosure(ctx: ReportContext, n_suppressed: int) -> str:
-    return ctx.t("report_disclosure", k=ctx.params.disclosure.min_count - 1, n=n_suppressed)
+    """Thresholds in force for the areas this report shows, the procedure, the count."""
+    note = disclosure_note(
+        ctx.lang,
+        ctx.policy.range(ctx.shown),
+        ctx.policy.of_area(ctx.area_id)[1],
+        ctx.params.disclosure.reason,
+    )
+    return note + " " + ctx.t("report_disclosure", n=n_suppressed)
 
 
 def commentary(ctx: ReportContext) -> Section:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from .. import availability, export, published
 from ..fileio import write_text
+from ..formatting import disclosure_note
 from ..store import ObservationStore
 from .plan import Plan, digest
 
@@ -21,13 +20,17 @@ def write_workbooks(
         path = output_root / str(params.year) / area / f"{area}_indicators.xlsx"
         stamp = path.parent / ".workbook.inputs"
         inputs = digest(
-            published.cache_key(store), repr(params.thresholds), params.name, params.language
+            published.cache_key(store), the_plan.policy.key(), params.name, params.language
         )
         if path.exists() and stamp.exists() and stamp.read_text() == inputs:
             continue
         stamp.unlink(missing_ok=True)
-        table = published.indicators(store, *params.thresholds)
-        export.area_workbook(table, area, params.name, path, synthetic, params.language)
+        table = published.indicators(store, the_plan.policy)
+        min_count, min_cases = the_plan.policy.of_area(area)
+        note = disclosure_note(
+            params.language, (min_count, min_count), min_cases, params.disclosure.reason
+        )
+        export.area_workbook(table, area, params.name, path, synthetic, params.language, note)
         write_text(stamp, inputs)
 
 
@@ -48,17 +51,8 @@ def write_indexes(
         year_dir.mkdir(parents=True, exist_ok=True)
         entries = sorted(entries, key=lambda e: e["job"])
         export.write_manifest(year_dir / "manifest.json", entries)
-        # each area's availability counted on the table its own threshold produced
-        by_threshold: dict[tuple, list[str]] = {}
-        for area in sorted({e["area_id"] for e in entries if e["area_id"] in the_plan.params}):
-            by_threshold.setdefault(the_plan.params[area].thresholds, []).append(area)
-        matrix = pd.concat(
-            [
-                availability.summary(published.indicators(store, *k), year, ids)
-                for k, ids in by_threshold.items()
-            ]
-            or [pd.DataFrame(columns=["area_id"]).set_index("area_id")]
-        )
+        shown = sorted({e["area_id"] for e in entries if e["area_id"] in the_plan.params})
+        matrix = availability.summary(published.indicators(store, the_plan.policy), year, shown)
         index_path = write_text(
             year_dir / "index.html", export.index_page(year, entries, names, matrix, synthetic)
         )

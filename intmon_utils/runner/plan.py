@@ -9,6 +9,7 @@ made from; a report whose stamp matches is current and skipped.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,11 +21,14 @@ from ..config.parameters import (
     load_defaults,
     load_parameters,
 )
+from ..disclosure.policy import ThresholdPolicy, workspace_policy
 from ..errors import IntmonError
 from ..fileio import file_sha256
 from ..store import ObservationStore
 from ..topics import NOTEBOOK_TOPICS, OVERVIEW
 from ..workspace import notebook_path
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Plan:
     jobs: list[Job]
     failures: list[dict]  # parameter files that could not be loaded
     params: dict[str, Parameters]  # area_id -> validated parameters
+    policy: ThresholdPolicy  # the thresholds of the workspace's one protected table
 
 
 def digest(*parts: str) -> str:
@@ -84,8 +89,14 @@ def plan(
     try:
         defaults = load_defaults(parameter_dir)
     except IntmonError as exc:
-        return Plan([], [failure(str(parameter_dir / DEFAULTS_FILE), "?", str(exc))], {})
-    fingerprint = published.cache_key(store)
+        return Plan(
+            [],
+            [failure(str(parameter_dir / DEFAULTS_FILE), "?", str(exc))],
+            {},
+            ThresholdPolicy.uniform(),
+        )
+    policy = workspace_policy(parameter_dir, store.read_areas())
+    fingerprint = digest(published.cache_key(store), policy.key())
     defaults_file = parameter_dir / DEFAULTS_FILE
     defaults_hash = file_sha256(defaults_file) if defaults_file.exists() else "-"
     for path in discover(parameter_dir):
@@ -98,6 +109,13 @@ def plan(
             continue
         area = params.area_id
         params_by_area[area] = params
+        if params.disclosure.reason:
+            log.warning(
+                "%s: disclosure thresholds (min_count %d, min_cases %d) with the reason: %s",
+                path.name,
+                *params.thresholds,
+                params.disclosure.reason,
+            )
         wanted = [t for t in NOTEBOOK_TOPICS if t == OVERVIEW or t in params.topics]
         for topic in wanted:
             if topics and topic not in topics:
@@ -129,7 +147,7 @@ def plan(
             for area in areas
             if area not in known
         ]
-    return Plan(jobs, failures, params_by_area)
+    return Plan(jobs, failures, params_by_area, policy)
 
 
 def stamp_path(project: Path, job: Job) -> Path:

@@ -69,8 +69,8 @@ def run(
     store = ObservationStore(data_dir)
     store.require()
     the_plan = plan(project, parameter_dir, store, output_root, areas, topics)
-    for k in {p.thresholds for p in the_plan.params.values()}:
-        published.ensure(store, *k)  # once per threshold, before any notebook starts
+    if the_plan.params:
+        published.ensure(store, the_plan.policy)  # once, before any notebook starts
     data_rel = in_project(data_dir, project)
     for stale in output_root.rglob(".*.tmp*"):  # left by a run that was killed
         stale.unlink(missing_ok=True)
