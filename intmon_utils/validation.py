@@ -29,6 +29,7 @@ from .vocabulary import DIMENSIONS, load_vocabulary
 log = logging.getLogger("intmon")
 KEYS = ["area_id", "year", "variable", "group", "sex", "age"]
 MIN_YEAR = 1950
+ROUNDING_PER_PART = 2.0  # persons a source may round each part of a sum by (Zensus 2022)
 
 
 def _where(df: pd.DataFrame, idx) -> str:
@@ -112,7 +113,7 @@ def _compare(
 ) -> pd.DataFrame:
     joined = top[["v", "status"] + [c for c in ("origin_row",) if c in top]].join(sums, how="inner")
     parts = joined["n"] if n_parts is None else n_parts
-    tolerance = np.maximum(2.0 * parts, 0.001 * joined["v"].abs())
+    tolerance = np.maximum(ROUNDING_PER_PART * parts, 0.001 * joined["v"].abs())
     excess = joined["total"] - joined["v"]
     bad = joined[(excess > tolerance) if at_most else (excess.abs() > tolerance)]
     return bad.reset_index().assign(identity=label)

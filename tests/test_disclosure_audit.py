@@ -152,3 +152,18 @@ def test_implied_links_reject_a_family_that_adds_up_to_more_than_its_parent():
     assert links.loc["11111-1", "parts"] == 2
     too_much = obs([*rows, ("11111-3", 2020, "unemployed", "total", "total", "total", 10)])
     assert "11111-3" not in set(implied_links(too_much, AREAS)["area_id"])
+
+
+def test_demo_protected_with_a_replaced_register_withstands_the_true_hierarchy(demo_frames):
+    """The defect as found: after an import replaced the register (sub-districts gone), the
+    city minus the visible sub-districts gave suppressed counts back. Protected with the
+    broken register, the demo must still withstand an attacker who knows the true one."""
+    observations, areas = demo_frames
+    broken = areas[areas["level"] != "subdistrict"]
+    assert len(broken) < len(areas)
+    obs = observations.reset_index(drop=True)
+    protected, result, _ = protect_audited(obs, broken, 3)
+    assert result.violations.empty
+    attacker = _audit(obs, areas, protected)
+    assert attacker.violations.empty, attacker.violations.head()
+    assert attacker.inconsistent == 0

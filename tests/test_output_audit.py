@@ -30,6 +30,7 @@ from intmon_utils import published
 from intmon_utils.catalogue import load_catalogue
 from intmon_utils.disclosure import CELL_KEYS, audit, cell_state, is_count
 from intmon_utils.disclosure.policy import workspace_policy
+from intmon_utils.formatting import format_value
 from intmon_utils.texts import text
 from intmon_utils.vocabulary import load_vocabulary
 
@@ -236,3 +237,43 @@ def test_published_table_withstands_the_linear_programming_attack(run, demo_stor
     assert result.violations.empty, result.violations.head()
     assert result.cells > 1000 and result.identities > 10_000
     assert result.narrowest >= 1 and result.lowest_margin >= 0 and result.inconsistent == 0
+
+
+def test_report_tables_show_exactly_the_published_values(run, demo_store):
+    """Every value of the key-figures and comparison tables of every report is the one of the
+    protected table for that indicator, group, year and area (a report at 3 and the table at
+    5 would differ here), in German and in English."""
+    project, _, _, table = run
+    names = demo_store.read_areas().set_index("name")["area_id"].to_dict()
+    vocab, catalogue = load_vocabulary(), load_catalogue()
+    index = table[table["sex"] == "total"].set_index(["indicator_id", "group", "year", "area_id"])
+    checked = 0
+    for path in (project / "outputs").rglob("tables/*_*.csv"):
+        if not path.stem.endswith(("_key_figures", "_comparison")):
+            continue
+        area = path.parts[-3]
+        lang = "en" if area == ENGLISH_AREA else "de"
+        ids = {i.text("name", lang): i.id for i in catalogue}
+        groups = {vocab.label("group", g, lang): g for g in vocab.groups}
+        df = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+        first, year_col = df.columns[:3:2]
+        area_cols = {c: names[c] for c in df.columns if c in names}
+        area_cols.update({c: area for c in df.columns if c in ("Wert", "Value")})
+        for _, row in df.iterrows():
+            key = (ids.get(row[first]), groups.get(row.iloc[1]))
+            if None in key or not row[year_col].isdigit():
+                continue  # a gap row (computed from two published values)
+            for column, area_id in area_cols.items():
+                at = (*key, int(row[year_col]), area_id)
+                if at not in index.index:
+                    continue
+                r = index.loc[at]
+                unit = catalogue.get(key[0]).unit
+                expected = {
+                    format_value(r["value"], r["status"], unit, lang, with_unit=w)
+                    for w in (False, True)
+                }
+                shown = row[column].split(" (")[0]  # survey values add "(CI …; n = …)"
+                assert shown in expected, (path.name, at, row[column])
+                checked += 1
+    assert checked > 5_000

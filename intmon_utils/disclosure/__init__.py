@@ -84,10 +84,14 @@ def protect_audited(
     value, known, _ = cell_state(obs)
     small = known & (value > 0) & (value < min_count) & is_count(obs)
     force = np.zeros(len(obs), dtype=bool)
+    added = force.copy()  # cells the audit chose
     previous, programs = None, 0
     for _ in range(max_rounds):
         protected = protect(obs, areas, min_count, force=force, ids=ids)
         status = protected["status"].to_numpy()
+        # the next round starts from this one's suppressions (they only grow): the heuristic
+        # then has only the newly added cells to follow up
+        force |= protected["disclosure"].to_numpy() == "secondary"
         # after the first (full) audit only components whose cells changed are solved again
         focus = None if previous is None else status != previous
         result = audit(protected, value, areas, min_count, small, ids, focus)
@@ -95,11 +99,12 @@ def protect_audited(
         previous = status
         if result.violations.empty:
             result.programs = programs
-            return protected, result, int(force.sum())
+            return protected, result, int(added.sum())
         extra = _extra_suppressions(result.violations, ids, protected, value, min_count)
         if not (extra & ~force).any():
             break
         force |= extra
+        added |= extra
     raise DataError(
         f"disclosure audit: {len(result.violations)} suppressed cells stay recoverable, e.g. "
         f"{obs.loc[int(result.violations['cell'].iloc[0]), CELL_KEYS].to_dict()}; nothing was "

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..area_ids import official_parent
 from ..statuses import SYMBOL_ONLY
+from ..validation import ROUNDING_PER_PART
 from ..vocabulary import DIMENSIONS, load_vocabulary
 
 CELL_KEYS = ["area_id", "year", "variable", "group", "sex", "age"]
@@ -59,17 +60,20 @@ def implied_links(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     known = cells[CELL_KEYS].assign(value=value.to_numpy())
     kids = known.merge(links, on="area_id")
     sums = kids.groupby(["family", "parent_id", *others], observed=True)["value"].agg(
-        total="sum", complete=lambda v: v.notna().all()
+        total="sum", known="count", parts="size"
     )
-    sums = sums[sums["complete"]].reset_index()
+    size = links.groupby("family")["area_id"].transform("size")
+    # tuples where every member of the family has a known value
+    family_size = sums.index.get_level_values("family").map(dict(zip(links["family"], size)))
+    sums = sums[(sums["known"] == sums["parts"]) & (sums["parts"] == family_size)].reset_index()
     parent_values = known.rename(columns={"area_id": "parent_id", "value": "parent"})
     check = sums.merge(parent_values, on=["parent_id", *others]).dropna(subset=["parent"])
-    check["over"] = check["total"] > check["parent"] + 1e-9
+    # more than the parent, beyond the rounding a source may apply per part: not a partition
+    check["over"] = check["total"] > check["parent"] + ROUNDING_PER_PART * check["parts"]
     check["short"] = check["total"] < check["parent"] - 1e-9
     verdict = check.groupby("family")[["over", "short"]].any()
     over = links["family"].map(verdict["over"]).fillna(False).astype(bool)
     exact = links["family"].map(~verdict["short"]).fillna(False).astype(bool)
-    size = links.groupby("family")["area_id"].transform("size")
     links = links.assign(parts=np.where(exact, size, size + 1))[~over]
     return links[["area_id", "parent_id", "parts", "family"]].reset_index(drop=True)
 

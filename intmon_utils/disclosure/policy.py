@@ -26,7 +26,7 @@ from ..errors import IntmonError
 
 @dataclass(frozen=True)
 class ThresholdPolicy:
-    """(min_count, min_cases) per area, and the thresholds of every other area."""
+    """(min_count, min_cases) per area; ``default`` for every area not listed."""
 
     default: tuple[int, int]
     by_area: tuple[tuple[str, int, int], ...] = ()  # sorted by area id
