@@ -25,8 +25,10 @@ SHARED_CSS = "report.css"
 _HEAD_STYLE = re.compile(r"<style[^>]*>.*?</style>\s*", flags=re.S)
 
 
-def notebook_to_html(nb, css_href: str) -> tuple[str, str]:
-    """HTML of an executed notebook with every code cell's input hidden (in-process).
+def notebook_to_html(nb, css_href: str, title: str, lang: str) -> tuple[str, str]:
+    """HTML of an executed notebook with every code cell's input hidden (in-process), with
+    ``<title>`` and ``lang`` set and nothing loaded from the network
+    (``templates/nbconvert/intmon``: no require.js, MathJax or mermaid from a CDN).
 
     The template's stylesheets (about 260 KB, the same for every report) are moved out of the
     page into one shared file that each report links as ``css_href``; returns ``(html, css)``.
@@ -38,11 +40,15 @@ def notebook_to_html(nb, css_href: str) -> tuple[str, str]:
         from nbconvert import HTMLExporter
 
         _EXPORTER = HTMLExporter(
-            template_name="lab",
+            template_name="intmon",
+            extra_template_basedirs=[str(Path(__file__).parent / "templates" / "nbconvert")],
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
         )
+    _EXPORTER.language_code = lang
+    nb = nb.copy()
+    nb.metadata = {**nb.metadata, "title": title}
     body, _ = _EXPORTER.from_notebook_node(nb)
     head_end = body.index("</head>")
     head = body[:head_end]

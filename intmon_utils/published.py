@@ -99,9 +99,10 @@ def _compute(store, policy: ThresholdPolicy, obs_path, ind_path):
     for path, frame in ((obs_path, published), (ind_path, table)):
         with atomic_path(path) as tmp:
             frame.to_parquet(tmp, index=False)
-    # tables of earlier data or code states are obsolete
-    for old in store.derived_dir.glob(f"*_policy-{policy.key()}_*.parquet"):
-        if old not in (obs_path, ind_path):
+    # tables of earlier data or code states are obsolete (other thresholds of this state stay)
+    current = cache_key(store)
+    for old in store.derived_dir.glob("*.parquet"):
+        if not old.stem.endswith(f"_{current}"):
             old.unlink(missing_ok=True)
     return published, table
 

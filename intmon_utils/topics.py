@@ -19,3 +19,8 @@ NOTEBOOK_TOPICS = (OVERVIEW, *REPORT_TOPICS)
 def topic_label(topic: str, lang: str) -> str:
     """The name of a topic (or of the overview) in ``lang``."""
     return text(f"topic_{topic}", lang)
+
+
+def report_title(name: str, year: int, topic: str, lang: str) -> str:
+    """The title of a topic report: its heading and its page title."""
+    return text("report_title", lang, name=name, year=year) + f": {topic_label(topic, lang)}"

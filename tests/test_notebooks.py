@@ -54,6 +54,12 @@ def test_city_report(executed, demo_published):
     assert 'class="jp-InputArea' not in doc
     # the template's stylesheet is shared, not inlined in every report
     assert '<link rel="stylesheet" href="../report.css">' in doc
+    # nothing is loaded from the network; the page says its language and title
+    loads = re.findall(r'<(?:script|link|img|iframe)[^>]*(?:src|href)="(https?:[^"]*)"', doc)
+    assert loads == [], loads
+    assert '<html lang="de">' in doc
+    title = "Integrationsmonitoring Lindenhagen 2024: Arbeitsmarkt und Lebensunterhalt"
+    assert f"<title>{title}</title>" in doc
     assert "<style" not in doc[: doc.index("</head>")]
     assert (out.parent / "report.css").stat().st_size > 100_000
     assert "SYNTHETISCHE DEMODATEN" in text
@@ -83,6 +89,7 @@ def test_city_report(executed, demo_published):
     ]
     shown = f"{r['value'].iloc[0]:.1f}".replace(".", ",") + " %"
     assert shown in text
+    assert (out / "tables/labor_key_figures.csv").read_bytes().startswith(b"\xef\xbb\xbfIndikator;")
     key = pd.read_csv(out / "tables/labor_key_figures.csv", sep=";", dtype=str)
     assert shown in key["Wert"].tolist()
     assert set(key["Stand"]) == {"2024"}  # labour data are annual

@@ -210,6 +210,7 @@ def test_reports_state_the_thresholds_in_both_languages(run):
     assert "Fallzahlen unter 5 werden nicht veröffentlicht" in strict
     english = (year / ENGLISH_AREA / "labor.html").read_text(encoding="utf-8")
     assert "Disclosure control: counts below" in english and "without saying why" in english
+    assert '<html lang="en">' in english and '<html lang="de">' in strict
     book = load_workbook(year / STRICT_AREA / f"{STRICT_AREA}_indicators.xlsx", read_only=True)
     notes = [r[0] for r in book.active.iter_rows(max_row=6, values_only=True) if r[0]]
     assert any("Fallzahlen unter 5" in n for n in notes)
@@ -277,3 +278,16 @@ def test_report_tables_show_exactly_the_published_values(run, demo_store):
                 assert shown in expected, (path.name, at, row[column])
                 checked += 1
     assert checked > 5_000
+
+
+def test_no_page_loads_anything_from_the_network(run):
+    """A reader's address must not go to a third party from a municipal website, and the
+    pages must work offline: no script, stylesheet, image or frame from outside."""
+    project, *_ = run
+    pages = list((project / "outputs").rglob("*.html"))
+    assert len(pages) >= 61
+    for page in pages:
+        doc = page.read_text(encoding="utf-8")
+        loads = re.findall(r'<(?:script|link|img|iframe)[^>]*(?:src|href)="(https?:[^"]*)"', doc)
+        assert not loads, (page.name, loads)
+        assert "<title>Notebook</title>" not in doc, page

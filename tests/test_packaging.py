@@ -78,7 +78,7 @@ def test_wheel_holds_code_data_notebooks_and_templates(wheel):
     source = {
         str(p.relative_to(PROJECT))
         for p in (PROJECT / "intmon_utils").rglob("*")
-        if p.suffix in (".py", ".yml", ".html") and "__pycache__" not in p.parts
+        if p.suffix in (".py", ".yml", ".html", ".j2", ".json") and "__pycache__" not in p.parts
     }
     assert source <= wheel, sorted(source - wheel)[:10]
     for topic in ("overview", "education", "labor", "housing", "participation"):

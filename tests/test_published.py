@@ -37,8 +37,12 @@ def test_cache_follows_the_data(tmp_path):
     first = sorted(p.name for p in store.derived_dir.iterdir())
     assert rate(published.build(store, ThresholdPolicy.uniform(3))[1]) == 5.0  # read from the cache
     assert sorted(p.name for p in store.derived_dir.iterdir()) == first
+    published.build(store, ThresholdPolicy.uniform(5))  # a second policy of the same state
+    first = sorted(p.name for p in store.derived_dir.iterdir())
+    assert len(first) == 4
     rows[0] = ("01001000", 2020, "unemployed", "total", "total", "total", 80)
     store.write_observations(obs(rows), "ba")  # re-import replaces the source
     assert rate(published.build(store, ThresholdPolicy.uniform(3))[1]) == 8.0
     now = sorted(p.name for p in store.derived_dir.iterdir())
-    assert len(now) == 2 and not set(now) & set(first)  # the stale tables are gone
+    # the stale tables are gone, of every policy
+    assert len(now) == 2 and not set(now) & set(first)

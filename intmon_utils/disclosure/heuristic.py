@@ -73,8 +73,9 @@ def protect(
 
     Suppressed cells get ``status='secret'``, an empty value and ``disclosure`` set to
     ``'primary'`` or ``'secondary'`` (internal: never published); cells the source itself
-    kept secret keep ``''``. ``force`` marks further cells to suppress (found by the audit);
-    ``ids`` are the identities of these observations when already built.
+    kept secret keep ``''``. ``min_count`` is one threshold or one per cell (see ``policy``);
+    ``force`` marks further cells to suppress (found by the audit); ``ids`` are the
+    identities of these observations when already built.
     """
     obs = observations.reset_index(drop=True).copy()
     min_count = per_cell(min_count, len(obs))

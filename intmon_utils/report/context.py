@@ -133,14 +133,15 @@ class ReportContext:
 
     # -- output files -------------------------------------------------------------------
     def write_csv(self, df: pd.DataFrame, name: str) -> Path:
-        """Write ``tables/<topic>_<name>.csv`` (German CSV: ``;`` and decimal comma)."""
+        """Write ``tables/<topic>_<name>.csv`` (German CSV: ``;``, decimal comma, UTF-8 with
+        a byte-order mark so that Excel reads the umlauts)."""
         path = self.output_dir / "tables" / f"{self.topic}_{name}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         out = df.copy()
         if self.synthetic:
             out["data_origin"] = self.t("report_data_origin")
         with atomic_path(path) as tmp:
-            out.to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8")
+            out.to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig")
         return path
 
     def figure(self, fig, name: str, alt: str) -> tuple[str, list[Path]]:

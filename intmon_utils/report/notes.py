@@ -9,7 +9,7 @@ import pandas as pd
 from ..catalogue_doc import formula
 from ..formatting import disclosure_note, legend, unit_label
 from ..texts import all_texts
-from ..topics import topic_label
+from ..topics import report_title, topic_label
 from . import html, selection
 from .context import ReportContext
 from .html import Section
@@ -34,9 +34,7 @@ def header(ctx: ReportContext) -> Section:
     body += html.paragraph(ctx.t("report_sources") + ": " + "; ".join(sources))
     body += html.paragraph(ctx.t("report_reference_dates") + ": " + dates)
     body += html.paragraph(_disclosure(ctx, n_suppressed))
-    return Section(
-        ctx.t("report_title", name=ctx.name, year=ctx.year) + f": {label}", body, level=1
-    )
+    return Section(report_title(ctx.name, ctx.year, ctx.topic, ctx.lang), body, level=1)
 
 
 def _disclosure(ctx: ReportContext, n_suppressed: int) -> str:

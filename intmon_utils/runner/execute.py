@@ -15,7 +15,9 @@ from pathlib import Path
 import nbformat
 
 from .. import export
+from ..config.parameters import load_parameters
 from ..fileio import write_text
+from ..topics import report_title
 from .kernel import WarmKernel
 from .plan import Job, manifest_entry, stamp_path
 
@@ -73,7 +75,13 @@ def execute(job: Job, project: str, data_dir: str, cell_timeout: int | None = No
         finally:
             if tmp_nb.exists():
                 tmp_nb.replace(out_nb)
-        page, css = export.notebook_to_html(nb, css_href=f"../{export.SHARED_CSS}")
+        params = load_parameters(project_path / job.parameter_file)
+        page, css = export.notebook_to_html(
+            nb,
+            css_href=f"../{export.SHARED_CSS}",
+            title=report_title(params.name, job.year, job.topic, params.language),
+            lang=params.language,
+        )
         shared = out_dir.parent / export.SHARED_CSS
         if not shared.exists() or shared.read_text(encoding="utf-8") != css:
             write_text(shared, css)
