@@ -13,7 +13,15 @@ import yaml
 from conftest import PROJECT
 
 CONDA_TO_PIP = {"python-duckdb": "duckdb"}
-NOT_RUNTIME = {"python", "pip", "pytest", "hypothesis", "ruff"}
+NOT_RUNTIME = {
+    "python",
+    "pip",
+    "pytest",
+    "hypothesis",
+    "ruff",
+    "playwright",
+    "axe-playwright-python",
+}
 
 
 def _name_and_bound(spec):
@@ -27,8 +35,8 @@ def test_environment_yml_matches_pyproject():
     env = yaml.safe_load((PROJECT / "environment.yml").read_text())
     conda = {}
     for spec in env["dependencies"]:
-        if isinstance(spec, str):
-            name, bound = _name_and_bound(spec)
+        for item in [spec] if isinstance(spec, str) else spec.get("pip", []):
+            name, bound = _name_and_bound(item)
             conda[CONDA_TO_PIP.get(name, name)] = bound
     runtime = {k: v for k, v in conda.items() if k not in NOT_RUNTIME}
     assert runtime == pip
