@@ -1,4 +1,4 @@
-"""Outputs besides the notebooks: HTML without code, the Excel workbook, the index page."""
+"""Outputs besides the notebooks: HTML without code, the manifest, the index page."""
 
 from __future__ import annotations
 
@@ -10,13 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import pages
-from .catalogue import load_catalogue
-from .fileio import atomic_path, write_text
-from .formatting import format_value, legend
-from .statuses import VALUED_INDICATORS
+from .fileio import write_text
 from .texts import text
 from .topics import NOTEBOOK_TOPICS, REPORT_TOPICS, topic_label
-from .vocabulary import load_vocabulary
 
 _EXPORTER = None
 
@@ -59,57 +55,6 @@ def notebook_to_html(nb, css_href: str, title: str, lang: str) -> tuple[str, str
     link = f'<link rel="stylesheet" href="{html.escape(css_href)}">\n'
     page = _HEAD_STYLE.sub("", head).replace("</title>", "</title>\n" + link, 1) + body[head_end:]
     return page, css
-
-
-def area_workbook(
-    table: pd.DataFrame,
-    area_id: str,
-    area_name: str,
-    path: Path,
-    synthetic: bool,
-    lang: str = "de",
-    disclosure: str = "",
-) -> Path:
-    """All published indicator values of one area as an Excel workbook labelled in ``lang``;
-    ``disclosure`` is the paragraph on the thresholds (``formatting.disclosure_note``)."""
-    vocab, catalogue = load_vocabulary(), load_catalogue()
-    names = {i.id: i.text("name", lang) for i in catalogue}
-    topics = {i.id: topic_label(i.topic, lang) for i in catalogue}
-    units = {i.id: i.unit for i in catalogue}
-    t = table[table["area_id"] == area_id].sort_values(["indicator_id", "year", "group", "sex"])
-    columns = {
-        "topic": t["indicator_id"].map(topics),
-        "indicator": t["indicator_id"].map(names),
-        "id": t["indicator_id"],
-        "year": t["year"],
-        "group": t["group"].map(lambda g: vocab.label("group", g, lang)),
-        "sex": t["sex"].map(lambda s: vocab.label("sex", s, lang)),
-        "value": [
-            format_value(v, s, units[i], lang)
-            for v, s, i in zip(t["value"], t["status"], t["indicator_id"])
-        ],
-        "number": t["value"].where(t["status"].isin(VALUED_INDICATORS)),
-        "numerator": t["numerator"],
-        "denominator": t["denominator"],
-        "status": t["status"],
-    }
-    df = pd.DataFrame({text(f"page_workbook_{key}", lang): col for key, col in columns.items()})
-    notes = [legend(lang), *filter(None, [disclosure]), text("page_workbook_source", lang)]
-    if synthetic:
-        notes.insert(0, text("page_workbook_synthetic", lang))
-    sheet = text("page_workbook_sheet", lang)
-    with atomic_path(path) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            df.to_excel(xl, sheet_name=sheet, index=False, startrow=len(notes) + 2)
-            ws = xl.sheets[sheet]
-            ws.cell(
-                row=1,
-                column=1,
-                value=text("page_workbook_title", lang, name=area_name, area_id=area_id),
-            )
-            for i, note in enumerate(notes, start=2):
-                ws.cell(row=i, column=1, value=note)
-    return path
 
 
 def write_manifest(path: Path, entries: list[dict]) -> None:

@@ -21,6 +21,11 @@ def topic_label(topic: str, lang: str) -> str:
     return text(f"topic_{topic}", lang)
 
 
+def topic_short_label(topic: str, lang: str) -> str:
+    """A short name of a topic (a sheet name: at most 31 characters)."""
+    return text(f"topic_short_{topic}", lang)
+
+
 def report_title(name: str, year: int, topic: str, lang: str) -> str:
     """The title of a topic report: its heading and its page title."""
     return text("report_title", lang, name=name, year=year) + f": {topic_label(topic, lang)}"

@@ -30,8 +30,7 @@ from intmon_utils import published
 from intmon_utils.catalogue import load_catalogue
 from intmon_utils.disclosure import CELL_KEYS, audit, cell_state, is_count
 from intmon_utils.disclosure.policy import workspace_policy
-from intmon_utils.formatting import format_value
-from intmon_utils.texts import text
+from intmon_utils.formatting import UNIT_DECIMALS, format_value
 from intmon_utils.vocabulary import load_vocabulary
 
 from conftest import intmon
@@ -135,31 +134,47 @@ def _assert_counts_protected(rows: pd.DataFrame, policy, where: str) -> int:
     return checked
 
 
-def test_workbooks_show_only_the_protected_table(run):
+def _tabellenband_rows(path, lang) -> pd.DataFrame:
+    """Every value row of a Tabellenband's topic sheets, with the indicator of its block."""
+    vocab = load_vocabulary()
+    groups = {vocab.label("group", g, lang): g for g in vocab.groups}
+    sexes = {vocab.label("sex", s, lang): s for s in vocab.sexes}
+    rows, indicator = [], None
+    for ws in load_workbook(path, read_only=True).worksheets[1:]:
+        for row in ws.iter_rows(values_only=True):
+            first = row[0] if row else None
+            if isinstance(first, str) and first.endswith(")") and row[1] is None:
+                indicator = first.rsplit("(", 1)[1][:-1]  # a block's title: "Name (id)"
+            elif isinstance(first, int) and indicator:
+                rows.append([indicator, first, groups[row[1]], sexes[row[2]], *row[3:7]])
+            elif first is None:
+                indicator = None
+    columns = ["indicator_id", "year", "group", "sex", "value", "unit", "numerator", "denominator"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_tabellenbaende_show_only_the_protected_table(run):
     project, policy, _, table = run
     checked = 0
     for path in (project / "outputs").rglob("*_indicators.xlsx"):
         area = path.stem.removesuffix("_indicators")
         lang = "en" if area == ENGLISH_AREA else "de"
-        raw = pd.read_excel(path, header=None, dtype=object)
-        header = raw.index[raw.iloc[:, 2] == text("page_workbook_id", lang)][0]
-        book = pd.read_excel(path, header=None, skiprows=header + 1, dtype={2: str})
-        book.columns = raw.iloc[header].tolist()
-        book = book.rename(
-            columns={
-                text(f"page_workbook_{k}", lang): k
-                for k in ("id", "year", "numerator", "denominator", "number", "status")
-            }
-        ).rename(columns={"id": "indicator_id"})
-        book["area_id"] = area
-        mine = table[table["area_id"] == area]
-        assert len(book) == len(mine), path.name
-        assert set(book["status"]) <= set(mine["status"])
-        shown = book[["numerator", "denominator", "number"]].apply(pd.to_numeric, errors="coerce")
-        expected = mine.sort_values(["indicator_id", "year", "group", "sex"])
-        for col, ref in (("numerator", "numerator"), ("denominator", "denominator")):
+        book = _tabellenband_rows(path, lang).assign(area_id=area)
+        assert len(book) > 100, path.name
+        key = ["indicator_id", "year", "group", "sex"]
+        merged = book.merge(table[table["area_id"] == area], on=key, suffixes=("", "_t"))
+        assert len(merged) == len(book), path.name
+        shown = pd.to_numeric(merged["value"], errors="coerce")
+        valued = merged["status"].isin(["ok", "estimated"])
+        rounded = [  # stored as shown: rounded to the unit's decimals
+            round(v, UNIT_DECIMALS.get(u, 1))
+            for v, u in zip(merged.loc[valued, "value_t"], merged.loc[valued, "unit_t"])
+        ]
+        assert np.allclose(shown[valued], rounded), path.name
+        assert shown[~valued].isna().all(), path.name  # a symbol, never a number
+        for col in ("numerator", "denominator"):
             assert np.allclose(
-                shown[col].to_numpy(float), expected[ref].to_numpy(float), equal_nan=True
+                merged[col].astype(float), merged[f"{col}_t"].where(valued), equal_nan=True
             ), (path.name, col)
         checked += _assert_counts_protected(book, policy, path.name)
     assert checked > 10_000

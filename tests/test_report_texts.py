@@ -26,7 +26,11 @@ from intmon_utils.topics import NOTEBOOK_TOPICS
 
 from conftest import PROJECT
 
-REPORT_CODE = sorted((PROJECT / "intmon_utils" / "report").glob("*.py"))
+# the report package, and the report title (shared with the page title of the HTML export)
+REPORT_CODE = [
+    *sorted((PROJECT / "intmon_utils" / "report").glob("*.py")),
+    PROJECT / "intmon_utils" / "topics.py",
+]
 AREAS = {"city": "99101000", "landkreis": "99201", "gemeinde": "99201001"}
 LEAKED = (" Pp.", " bis ", "Vorjahr", "(KI ")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")

@@ -1,5 +1,5 @@
-"""What a run writes besides the reports: the Excel workbook per area, and per year the
-manifest and the index page."""
+"""What a run writes besides the reports: per area the Tabellenband and the machine-readable
+values, and per year the manifest and the index page."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from .. import availability, export, published
 from ..fileio import write_text
 from ..formatting import disclosure_note
 from ..store import ObservationStore
+from ..tabellenband import write_tabellenband, write_values
 from .plan import Plan, digest
 
 
@@ -30,7 +31,8 @@ def write_workbooks(
         note = disclosure_note(
             params.language, (min_count, min_count), min_cases, params.disclosure.reason
         )
-        export.area_workbook(table, area, params.name, path, synthetic, params.language, note)
+        write_tabellenband(table, area, params.name, path, synthetic, params.language, note)
+        write_values(table, area, path.with_name(f"{area}_values"), synthetic)
         write_text(stamp, inputs)
 
 
