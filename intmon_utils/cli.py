@@ -382,6 +382,11 @@ def main(argv: list[str] | None = None) -> int:
     except IntmonError as exc:
         print(f"intmon: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader closed our output early (intmon values | head): no traceback; point
+        # stdout at nothing so that the interpreter's final flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

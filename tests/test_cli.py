@@ -2,9 +2,13 @@
 
 import io
 import json
+import os
+import sys
 
 import pandas as pd
 import pytest
+
+from intmon_utils import cli
 
 from conftest import intmon, make_project
 
@@ -83,6 +87,19 @@ def test_values_prints_the_published_numbers(demo_store, demo_published, tmp_pat
     assert len(merged) == len(expected)
     assert (merged["value"].fillna(-1) == merged["value_engine"].fillna(-1)).all()
     assert (printed["data_origin"] == "synthetic demo data (intmon), not real").all()
+
+
+def test_a_reader_that_closes_the_output_early_gets_no_traceback(demo_store, tmp_path, monkeypatch):
+    """Defect: `intmon values … | grep -q X` (or `| head`) ended in a BrokenPipeError
+    traceback when the reader closed the pipe before intmon had written everything."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone
+    closed = io.TextIOWrapper(os.fdopen(write_end, "wb"), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdout", closed)
+    project = make_project(tmp_path, ["99104000"])
+    args = ["--project", str(project), "values", "--area", "99104000", "--year", "2024"]
+    code = cli.main([*args, "--format", "csv", "--data", str(demo_store.root)])
+    assert code == 1
 
 
 def test_values_rejects_unknown_indicator_clearly(demo_store, tmp_path):
