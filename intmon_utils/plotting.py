@@ -13,9 +13,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib import ticker  # noqa: E402
 
 from .fileio import write_bytes  # noqa: E402
+from .formatting import format_number  # noqa: E402
 
 GROUP_COLORS = {
     "total": "#4D4D4D",
@@ -43,6 +46,49 @@ def set_theme() -> None:
             "axes.formatter.use_locale": False,
         },
     )
+
+
+class LocalNumbers(ticker.Formatter):
+    """Tick labels in the report's number format: ``1.234,5`` in German, ``1,234.5`` in
+    English, with as many decimals as the tick step needs."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def format_ticks(self, values) -> list[str]:
+        ticks = [float(v) for v in values if np.isfinite(v)]
+        step = min((abs(b - a) for a, b in zip(ticks, ticks[1:])), default=1.0) or 1.0
+        whole = all(v.is_integer() for v in ticks)
+        decimals = 0 if whole else min(3, max(1, int(np.ceil(-np.log10(step)))))
+        return [format_number(float(v), decimals, self.lang) for v in values]
+
+    def __call__(self, x, pos=None) -> str:  # a single value (e.g. an interactive cursor)
+        return self.format_ticks([x])[0]
+
+
+def _is_year_axis(ax) -> bool:
+    low, high = ax.get_xlim()
+    return 1900 <= low and high <= 2100
+
+
+def localise(fig, lang: str) -> None:
+    """Every numeric axis of ``fig`` in the report's number format; an x axis of years shows
+    whole years without a thousands separator (``2024``); category axes keep their labels."""
+    for ax in fig.axes:
+        if isinstance(ax.xaxis.get_major_formatter(), ticker.ScalarFormatter):
+            if _is_year_axis(ax):
+                ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
+                ax.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:.0f}"))
+            else:
+                ax.xaxis.set_major_formatter(LocalNumbers(lang))
+        if isinstance(ax.yaxis.get_major_formatter(), ticker.ScalarFormatter):
+            ax.yaxis.set_major_formatter(LocalNumbers(lang))
+
+
+def caption(fig, note: str) -> None:
+    """A line above the figure: area, source and, for demo data, the synthetic mark, so that
+    a figure exported on its own still says what it shows and where it comes from."""
+    fig.text(0.0, 1.0, note, fontsize=7, ha="left", va="bottom", color="#333333")
 
 
 def honest_ylim(ax, min_span_share: float = 0.1) -> None:

@@ -187,9 +187,12 @@ def english_reports(demo_store, tmp_path_factory):
                 section = eval(call, {"report": report})  # noqa: S307 - our notebook's calls
                 texts[area, topic, call] = visible_text(section._repr_html_())
     plt.close("all")
-    names = set(report.areas["name"]) | {
-        ref.ref for ind in report.catalogue for ref in ind.references
-    }
+    # proper names: areas, references and data sources (a publisher's name stays German)
+    names = (
+        set(report.areas["name"])
+        | {ref.ref for ind in report.catalogue for ref in ind.references}
+        | set(report.observations["source"].dropna())
+    )
     return texts, names
 
 

@@ -144,8 +144,26 @@ class ReportContext:
             out.to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig")
         return path
 
+    @cached_property
+    def sources(self) -> list[str]:
+        """The sources of the data of the area and its sub-areas."""
+        used = self.observations[self.observations["area_id"].isin([self.area_id, *self.subareas])]
+        return sorted(used["source"].dropna().unique())
+
+    @cached_property
+    def figure_note(self) -> str:
+        """The line above every figure: area, sources and the synthetic mark."""
+        sources = ", ".join(self.sources)
+        parts = [f"{self.name} ({self.area_id})", f"{self.t('report_sources')}: {sources}"]
+        if self.synthetic:
+            parts.append(self.t("report_figure_synthetic"))
+        return " · ".join(parts)
+
     def figure(self, fig, name: str, alt: str) -> tuple[str, list[Path]]:
-        """Write the figure to ``figures/<topic>_<name>.*``; return its ``<img>`` and files."""
+        """Write the figure to ``figures/<topic>_<name>.*`` in the report's number format and
+        with its note (area, sources, synthetic mark); return its ``<img>`` and files."""
+        plotting.localise(fig, self.lang)
+        plotting.caption(fig, self.figure_note)
         return plotting.publish(
             fig,
             self.output_dir / "figures" / f"{self.topic}_{name}",

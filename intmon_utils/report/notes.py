@@ -22,8 +22,6 @@ def header(ctx: ReportContext) -> Section:
     body = html.STYLE
     if ctx.synthetic:
         body += html.banner(ctx.t("report_synthetic"))
-    used = ctx.observations[ctx.observations["area_id"].isin([ctx.area_id, *ctx.subareas])]
-    sources = sorted(used["source"].dropna().unique())
     n_suppressed = len(selection.suppressed(ctx.mine, ctx.year))
     variables = sorted({v for ind in ctx.indicators for v in ind.variables})
     dates = "; ".join(
@@ -31,7 +29,7 @@ def header(ctx: ReportContext) -> Section:
         for v in variables
     )
     body += html.paragraph(f"{label} · {ctx.area_id} · {ctx.year}")
-    body += html.paragraph(ctx.t("report_sources") + ": " + "; ".join(sources))
+    body += html.paragraph(ctx.t("report_sources") + ": " + "; ".join(ctx.sources))
     body += html.paragraph(ctx.t("report_reference_dates") + ": " + dates)
     body += html.paragraph(_disclosure(ctx, n_suppressed))
     return Section(report_title(ctx.name, ctx.year, ctx.topic, ctx.lang), body, level=1)
