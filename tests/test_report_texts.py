@@ -229,4 +229,5 @@ def test_english_key_figures_show_gaps_in_pp(english_reports):
     shown = texts[AREAS["city"], "labor", "report.key_figures()"]
     assert re.search(r"[+-]\d+\.\d pp", shown), shown[:500]
     goals = texts[AREAS["city"], "labor", "report.goals()"]
-    assert "≤ 3.0 by 2030" in goals
+    # the goal states its group and its unit (a gap of shares is in percentage points)
+    assert "≤ 3.0 pp by 2030" in goals and "Gap Foreign nationals – Germans" in goals

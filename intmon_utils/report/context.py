@@ -19,8 +19,9 @@ from ..catalogue import load_catalogue
 from ..config.parameters import Parameters
 from ..disclosure.policy import workspace_policy
 from ..fileio import atomic_path
-from ..formatting import format_value
+from ..formatting import format_value, unit_suffix
 from ..published import load
+from ..statuses import VALUED_INDICATORS
 from ..store import ObservationStore
 from ..texts import text
 from ..topics import OVERVIEW, TOPICS
@@ -83,6 +84,14 @@ class ReportContext:
     def fmt(self, ind, value, status, **kw) -> str:
         """An indicator value formatted in its unit (or its status symbol)."""
         return format_value(value, status, ind.unit, self.lang, **kw)
+
+    def fmt_difference(self, ind, value, status, sign: bool = True) -> str:
+        """A difference of two values (a gap, a change, a gap target): with its sign, and in
+        percentage points (``Pp.``) for shares."""
+        shown = self.fmt(ind, value, status, sign=sign)
+        if ind.unit == "percent" and status in VALUED_INDICATORS:
+            shown += unit_suffix("percentage_points", self.lang)
+        return shown
 
     def inputs(self, detail: str) -> str:
         """``unemployed:15-24+population:total`` -> readable labels of the inputs."""

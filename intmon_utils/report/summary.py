@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import comparisons, methods
-from ..formatting import format_value, unit_suffix
+from ..formatting import format_number, format_value
 from ..statuses import VALUED_INDICATORS
 from ..topics import OVERVIEW
 from . import html, selection
@@ -77,7 +77,7 @@ def _value_row(
     }
     for period in (1, 5):
         c = changes.loc[(ind.id, group, year, period)]
-        row[ctx.t(f"report_change{period}")] = ctx.fmt(ind, c["change"], c["status"], sign=True)
+        row[ctx.t(f"report_change{period}")] = ctx.fmt_difference(ind, c["change"], c["status"])
     row[ctx.t("report_trend")] = _trend(ctx, ind.id, group)
     row[_land_label(ctx)] = ctx.fmt(ind, land_value, land_status, with_unit=True)
     return row, small
@@ -85,9 +85,7 @@ def _value_row(
 
 def _gap_row(ctx: ReportContext, ind, g, year: int) -> dict:
     """Row of the key-figures table for one gap (in percentage points for shares)."""
-    shown = ctx.fmt(ind, g.gap, g.status, sign=True)
-    if ind.unit == "percent" and g.status in VALUED_INDICATORS:
-        shown += unit_suffix("percentage_points", ctx.lang)
+    shown = ctx.fmt_difference(ind, g.gap, g.status)
     empty = ("report_change1", "report_change5", "report_trend")
     return {
         ctx.t("report_indicator"): ctx.ind_name(ind),
@@ -109,9 +107,8 @@ def _ci(ctx: ReportContext, ind, group: str, year: int) -> str:
     low, high = (
         format_value(r[c].iloc[0], "ok", ind.unit, ctx.lang) for c in ("ci_low", "ci_high")
     )
-    return " " + ctx.t(
-        "report_confidence_interval", low=low, high=high, n=int(r["n_cases"].iloc[0])
-    )
+    n = format_number(float(r["n_cases"].iloc[0]), 0, ctx.lang)  # 1.359, not 1359
+    return " " + ctx.t("report_confidence_interval", low=low, high=high, n=n)
 
 
 def _trend(ctx: ReportContext, ind_id: str, group: str) -> str:
@@ -207,29 +204,35 @@ def goals(ctx: ReportContext) -> Section:
 
 
 def _goal_row(ctx: ReportContext, g) -> dict:
+    """A goal with the group it is set for and its unit (percentage points for a gap)."""
     ind = ctx.catalogue.get(g.indicator_id)
-    what = ctx.ind_name(ind)
     if g.measure == "gap":
-        what += " – " + ctx.t(
+        group = ctx.t(
             "report_gap", a=ctx.label("group", g.group), b=ctx.label("group", ind.reference_group)
         )
+    else:
+        group = ctx.label("group", g.group)
     target = ctx.t(
         "report_goal_target",
         sign="≤" if g.direction == "below" else "≥",
-        value=ctx.fmt(ind, g.value, "ok"),
+        value=_goal_value(ctx, ind, g.measure, g.value, sign=False),
         by=g.by,
     )
     return {
-        ctx.t("report_indicator"): what,
+        ctx.t("report_indicator"): ctx.ind_name(ind),
+        ctx.t("report_group"): group,
         ctx.t("report_target_column"): target,
-        str(ctx.year): _goal_value(ctx, ind, g.current),
-        str(ctx.year - 1): _goal_value(ctx, ind, g.previous),
+        str(ctx.year): _goal_value(ctx, ind, g.measure, g.current),
+        str(ctx.year - 1): _goal_value(ctx, ind, g.measure, g.previous),
         ctx.t("report_status_column"): ctx.t(f"report_goal_{g.state}"),
     }
 
 
-def _goal_value(ctx: ReportContext, ind, value: float) -> str:
-    return ctx.fmt(ind, value, "ok" if pd.notna(value) else "missing_input")
+def _goal_value(ctx: ReportContext, ind, measure: str, value: float, sign: bool = True) -> str:
+    status = "ok" if pd.notna(value) else "missing_input"
+    if measure == "gap":
+        return ctx.fmt_difference(ind, value, status, sign=sign)
+    return ctx.fmt(ind, value, status, with_unit=True)
 
 
 def by_sex(ctx: ReportContext, indicator_ids: list[str]) -> Section:
