@@ -231,3 +231,29 @@ def test_english_key_figures_show_gaps_in_pp(english_reports):
     goals = texts[AREAS["city"], "labor", "report.goals()"]
     # the goal states its group and its unit (a gap of shares is in percentage points)
     assert "≤ 3.0 pp by 2030" in goals and "Gap Foreign nationals – Germans" in goals
+
+
+def test_a_gemeinde_without_school_data_points_to_its_kreis(demo_store, tmp_path):
+    """Defect: a Gemeinde got an empty education report; school statistics are published
+    per Kreis, so the report says where the values are."""
+    report = open_report(
+        AREAS["gemeinde"],
+        str(PROJECT / "parameters" / f"{AREAS['gemeinde']}.yml"),
+        "education",
+        str(demo_store.root),
+        str(tmp_path),
+        str(PROJECT),
+    )
+    shown = visible_text(report.key_figures()._repr_html_())
+    assert f"({AREAS['landkreis']})" in shown and "veröffentlicht" in shown
+    # a topic with values of its own keeps the plain message elsewhere
+    city = open_report(
+        AREAS["city"],
+        str(PROJECT / "parameters" / f"{AREAS['city']}.yml"),
+        "education",
+        str(demo_store.root),
+        str(tmp_path),
+        str(PROJECT),
+    )
+    assert city.parent_with_data is None
+    plt.close("all")

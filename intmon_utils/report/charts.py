@@ -20,7 +20,7 @@ def time_series(ctx: ReportContext) -> Section:
     title = ctx.t("report_time_series")
     inds = [i for i in ctx.indicators if ctx.available(i)]
     if not inds:
-        return html.missing(title, ctx.t("report_none_available", name=ctx.name, year=ctx.year))
+        return html.missing(title, ctx.none_available())
     ncols = min(3, len(inds))
     nrows = -(-len(inds) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.0 * nrows), squeeze=False)
@@ -62,7 +62,7 @@ def gap_overview(ctx: ReportContext) -> Section:
     percent = {i.id for i in ctx.indicators if i.unit == "percent"}
     g = selection.latest_percent_gaps(ctx.gaps, ctx.latest, percent)
     if g.empty:
-        return html.missing(title, ctx.t("report_none_available", name=ctx.name, year=ctx.year))
+        return html.missing(title, ctx.none_available())
     names = {i.id: ctx.ind_name(i) for i in ctx.indicators}
     g = g.assign(
         label=g["indicator_id"].map(names)

@@ -67,7 +67,16 @@ class ReportContext:
         self.mine = self.table[
             (self.table["area_id"] == self.area_id) & self.table["indicator_id"].isin(ids)
         ]
+        self.parent_with_data = _parent_with_data(self, published, ids)
         plotting.set_theme()
+
+    def none_available(self) -> str:
+        """Why a section of this topic is empty: nothing for this area in the reporting year,
+        and, where the data are published one level up (school statistics per Kreis), where."""
+        if self.parent_with_data:
+            parent = f"{self.names.get(self.parent_with_data, '')} ({self.parent_with_data})"
+            return self.t("report_none_available_see_parent", name=self.name, parent=parent)
+        return self.t("report_none_available", name=self.name, year=self.year)
 
     # -- texts and labels ---------------------------------------------------------------
     def t(self, key: str, **values) -> str:
@@ -179,6 +188,19 @@ class ReportContext:
             alt,
             tuple(self.params.figure_formats),
         )
+
+
+def _parent_with_data(ctx: ReportContext, published, indicator_ids) -> str | None:
+    """The register parent of the area if the area has no value of the topic and the parent
+    has (its report is where a reader finds them)."""
+    if ctx.mine["status"].isin(VALUED_INDICATORS).any():
+        return None
+    parent = ctx.areas.loc[ctx.areas["area_id"] == ctx.area_id, "parent_id"]
+    if parent.empty or not parent.iloc[0]:
+        return None
+    _, rows = published.for_areas([parent.iloc[0]])
+    mine = rows[rows["indicator_id"].isin(indicator_ids)]
+    return parent.iloc[0] if mine["status"].isin(VALUED_INDICATORS).any() else None
 
 
 def topic_indicators(catalogue, topic: str, excluded) -> list:

@@ -43,7 +43,7 @@ def key_figures(ctx: ReportContext) -> Section:
                 for g in selection.shown_gaps(ctx.gaps, ind.id, year).itertuples()
             ]
     if not rows:
-        return html.missing(title, ctx.t("report_none_available", name=ctx.name, year=ctx.year))
+        return html.missing(title, ctx.none_available())
     df = pd.DataFrame(rows)
     path = ctx.write_csv(df, "key_figures")
     note = html.paragraph(ctx.t("report_small_numbers", n=SMALL_DENOMINATOR)) if small else ""
@@ -134,7 +134,7 @@ def comparison(ctx: ReportContext) -> Section:
         for group in ind.groups
     ]
     if not rows:
-        return html.missing(title, ctx.t("report_none_available", name=ctx.name, year=ctx.year))
+        return html.missing(title, ctx.none_available())
     df = pd.DataFrame(rows)
     path = ctx.write_csv(df, "comparison")
     missing = [a for a, _ in ctx.compared if a not in ctx.names]
