@@ -233,27 +233,19 @@ def test_english_key_figures_show_gaps_in_pp(english_reports):
     assert "≤ 3.0 pp by 2030" in goals and "Gap Foreign nationals – Germans" in goals
 
 
+def _open(kind: str, topic: str, store, out) -> Report:
+    area = AREAS[kind]
+    path = PROJECT / "parameters" / f"{area}.yml"
+    return open_report(area, str(path), topic, str(store.root), str(out), str(PROJECT))
+
+
 def test_a_gemeinde_without_school_data_points_to_its_kreis(demo_store, tmp_path):
     """Defect: a Gemeinde got an empty education report; school statistics are published
     per Kreis, so the report says where the values are."""
-    report = open_report(
-        AREAS["gemeinde"],
-        str(PROJECT / "parameters" / f"{AREAS['gemeinde']}.yml"),
-        "education",
-        str(demo_store.root),
-        str(tmp_path),
-        str(PROJECT),
+    shown = visible_text(
+        _open("gemeinde", "education", demo_store, tmp_path).key_figures()._repr_html_()
     )
-    shown = visible_text(report.key_figures()._repr_html_())
     assert f"({AREAS['landkreis']})" in shown and "veröffentlicht" in shown
-    # a topic with values of its own keeps the plain message elsewhere
-    city = open_report(
-        AREAS["city"],
-        str(PROJECT / "parameters" / f"{AREAS['city']}.yml"),
-        "education",
-        str(demo_store.root),
-        str(tmp_path),
-        str(PROJECT),
-    )
-    assert city.parent_with_data is None
+    # an area with values of its own points nowhere
+    assert _open("city", "education", demo_store, tmp_path).parent_with_data is None
     plt.close("all")
