@@ -11,7 +11,8 @@ and group:
   weighted mean under with-replacement sampling, SE² = Σ w_i² (y_i − p)² / (Σ w_i)², and
   p ± 1.96 SE; without weights (all equal) the Wilson score interval;
 - **n_cases**: the unweighted number of valid answers; a share resting on fewer cases than
-  ``min_cases`` (parameter ``disclosure.min_cases``, default 30) is suppressed.
+  ``min_cases`` (parameter ``disclosure.min_cases``, default 30) is not shown: status
+  ``uncertain``, the official ``/`` ("keine Angabe, da Zahlenwert nicht sicher genug").
 
 Microdata contract (``intmon import survey``; CSV, Parquet or SPSS ``.sav``): ``area_id`` (text),
 ``year``, ``weight`` (> 0), ``sex`` (``f``/``m``), ``nationality`` (``german``/``foreign``),
@@ -167,7 +168,8 @@ def survey_indicators(
                     "numerator": np.nan,
                     "denominator": np.nan,
                     "unit": ind.unit,
-                    "status": np.where(ok, "estimated", "suppressed"),
+                    # too few respondents: not reliable enough, the official "/"
+                    "status": np.where(ok, "estimated", "uncertain"),
                     "reason": np.where(ok, "", "too_few_cases"),
                     "detail": item,
                     "ci_low": np.where(ok, lo * ind.multiplier, np.nan),

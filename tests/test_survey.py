@@ -83,7 +83,8 @@ def test_groups_and_case_minimum():
     t = survey_indicators(micro([1] * 44, [1.0] * 44, mb), CATALOGUE, min_cases=30)
     assert row(t, "without_migration_background")["status"] == "estimated"
     small = row(t, "with_migration_background")
-    assert small["status"] == "suppressed" and small["reason"] == "too_few_cases"
+    # not reliable enough: the official "/", not the "." of secrecy
+    assert small["status"] == "uncertain" and small["reason"] == "too_few_cases"
     assert math.isnan(small["value"]) and math.isnan(small["ci_low"]) and small["n_cases"] == 4
 
 
