@@ -88,6 +88,7 @@ def cmd_values(args) -> int:
     from .catalogue import load_catalogue
     from .formatting import format_value
     from .store import ObservationStore
+    from .texts import text
 
     project = Path(args.project).resolve()
     if not is_valid_area_id(args.area):
@@ -107,7 +108,7 @@ def cmd_values(args) -> int:
         shown=[format_value(v, s, u) for v, s, u in zip(t["value"], t["status"], t["unit"])]
     )
     if store.is_synthetic():
-        t = t.assign(data_origin="synthetic demo data (intmon), not real")
+        t = t.assign(data_origin=text("report_data_origin", "en"))
         print("note: synthetic demo data, not real values", file=sys.stderr)
     cols = [
         "indicator_id",

@@ -24,7 +24,8 @@ _HEAD_STYLE = re.compile(r"<style[^>]*>.*?</style>\s*", flags=re.S)
 def notebook_to_html(nb, css_href: str, title: str, lang: str) -> tuple[str, str]:
     """HTML of an executed notebook with every code cell's input hidden (in-process), with
     ``<title>`` and ``lang`` set and nothing loaded from the network
-    (``templates/nbconvert/intmon``: no require.js, MathJax or mermaid from a CDN).
+    (``templates/nbconvert/intmon`` empties every block of the lab template that loads a
+    script from outside).
 
     The template's stylesheets (about 260 KB, the same for every report) are moved out of the
     page into one shared file that each report links as ``css_href``; returns ``(html, css)``.

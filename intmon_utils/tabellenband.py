@@ -220,7 +220,7 @@ def write_values(table: pd.DataFrame, area_id: str, stem: Path, synthetic: bool)
     t["symbol"] = t["status"].map(symbol)
     t.loc[~t["status"].isin(VALUED_INDICATORS), ["value", "numerator", "denominator"]] = None
     if synthetic:
-        t["data_origin"] = "synthetic demo data (intmon), not real"
+        t["data_origin"] = text("report_data_origin", "en")
     written = []
     for suffix, write in (
         (".csv", lambda p: t.to_csv(p, index=False, encoding="utf-8")),
