@@ -11,8 +11,15 @@ a. the naive loop: ``papermill`` then ``jupyter nbconvert --to html --no-input``
 b. ``intmon run`` over the full matrix with ``--workers`` processes (``--force``);
 c. the floor: the notebooks' code cells executed as plain Python in a process pool of the
    same size, figures and HTML sections rendered, no notebook machinery (over the full
-   matrix, or an evenly spread sample of ``--floor`` reports);
-d. ``intmon run`` again with nothing changed, and after changing one Kreis's parameters.
+   matrix, or an evenly spread sample of ``--floor`` reports). It keeps the hygiene of a
+   warm kernel (the same baseline and reset between reports: figures closed, settings
+   restored, garbage collector frozen) and starts, like ``intmon run --force``, without
+   cached figures; what it leaves out is exactly the notebook machinery (kernel, papermill,
+   nbconvert);
+d. ``intmon run`` again with nothing changed, and after changing one Kreis's parameters;
+e. the publications (integrated report, PDF, Tabellenband) of an evenly spread sample of
+   ``--publications`` Kreise after their topic reports, with the seconds per step from the
+   manifest.
 
 Prints a table: reports, wall time, reports per second, seconds per report, peak memory per
 worker (a worker's resident memory plus that of its kernel), and the ratios naive ÷ intmon
@@ -217,8 +224,10 @@ def _floor_init(project: str) -> None:
     import nbformat
 
     import intmon_utils.report  # noqa: F401  (the same imports a kernel pays once)
+    from intmon_utils.runner import kernel_state
 
     os.chdir(project)
+    kernel_state.take_baseline()  # the warm kernel's hygiene, without the kernel
     for topic in TOPICS:
         nb = nbformat.read(Path(project) / "notebooks" / f"{topic}.ipynb", 4)
         _CELLS[topic] = [
@@ -230,6 +239,9 @@ def _floor_init(project: str) -> None:
 
 def floor_report(job) -> None:
     """The notebook's cells as plain Python; every displayed section rendered to HTML."""
+    from intmon_utils.runner import kernel_state
+
+    kernel_state.restore_baseline()  # as the kernel does between two notebooks
     ns = {
         "area_id": job.area_id,
         "topic": job.topic,
@@ -270,6 +282,24 @@ def floor(project: Path, jobs: list, workers: int) -> tuple[float, float]:
     return wall, mem.worker_mib
 
 
+# -- (e) publications ------------------------------------------------------------------------
+def publications(project: Path, areas: list[str], workers: int) -> tuple[float, dict]:
+    """Wall time of the sample's publications and the mean seconds per step and area."""
+    import json
+
+    cmd = [str(BIN / "intmon"), "--project", str(project), "run", "--topic", "publication"]
+    cmd += ["--force", "--quiet", "--jobs", str(workers), "--area", *areas]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"publications failed:\n{done.stdout}\n{done.stderr[-3000:]}")
+    entries = json.loads((project / "outputs/2024/manifest.json").read_text())["jobs"]
+    timings = [e["timings"] for e in entries if e["topic"] == "publication" and "timings" in e]
+    steps = {k: sum(t.get(k, 0.0) for t in timings) / len(timings) for k in timings[0]}
+    return wall, steps
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kreise", type=int, default=400)
@@ -280,6 +310,9 @@ def main() -> None:
         type=int,
         default=0,
         help="reports in the floor sample (default: the full matrix)",
+    )
+    parser.add_argument(
+        "--publications", type=int, default=20, help="Kreise in the publication sample"
     )
     args = parser.parse_args()
 
@@ -321,6 +354,8 @@ def main() -> None:
         changed = project / "parameters" / f"{kreise[0]}.yml"
         changed.write_text(changed.read_text() + "language: en\n")
         one, _, one_line = intmon_run(project, args.workers)
+        sample_areas = spread(kreise, args.publications)
+        pub_wall, steps = publications(project, sample_areas, args.workers)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -335,6 +370,12 @@ def main() -> None:
     )
     print(f"rerun, nothing changed: {rerun:.1f} s ({rerun_line})")
     print(f"rerun after changing one Kreis's parameters: {one:.1f} s ({one_line})")
+    n = len(sample_areas)
+    print(
+        f"publications of {n} Kreise, {args.workers} workers: {pub_wall:.1f} s wall, "
+        f"{pub_wall / n:.2f} s per Kreis; per Kreis and step (one worker): "
+        + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items())
+    )
 
 
 if __name__ == "__main__":

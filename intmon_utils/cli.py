@@ -223,7 +223,7 @@ def cmd_catalogue(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from .config.parameters import reference_table
+    from .config.parameter_docs import reference_table
     from .fileio import write_text
 
     target = _resolve(Path(args.project).resolve(), "docs/parameters.md")
@@ -248,6 +248,7 @@ def _protection_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .publication import PUBLICATION
     from .sources import IMPORTERS
     from .topics import NOTEBOOK_TOPICS
 
@@ -274,7 +275,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="execute the report notebooks for every municipality and topic")
     r.add_argument("--area", nargs="+", help="only these area ids")
-    r.add_argument("--topic", nargs="+", choices=NOTEBOOK_TOPICS, help="only these topics")
+    r.add_argument(
+        "--topic",
+        nargs="+",
+        choices=[*NOTEBOOK_TOPICS, PUBLICATION],
+        help="only these (publication: integrated report, PDF and Tabellenband)",
+    )
     r.add_argument(
         "--jobs",
         type=int,
@@ -285,11 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--parameters", default="parameters", help="parameter folder")
     r.add_argument("--outputs", default="outputs", help="output folder")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
-    r.add_argument(
-        "--force",
-        action="store_true",
-        help="redo every report, also those whose inputs are unchanged",
-    )
+    r.add_argument("--force", action="store_true", help="redo every report, even if unchanged")
     r.add_argument(
         "--cell-timeout",
         type=int,

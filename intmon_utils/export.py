@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import pages
 from .fileio import write_text
+from .publication import PUBLICATION, output_names
 from .texts import text
 from .topics import NOTEBOOK_TOPICS, REPORT_TOPICS, topic_label
 
@@ -69,8 +70,10 @@ def index_page(
     matrix: pd.DataFrame,
     synthetic: bool,
     lang: str = "de",
+    with_pdf: frozenset[str] = frozenset(),
 ) -> str:
-    """``outputs/<year>/index.html``: every report linked, failures marked, availability."""
+    """``outputs/<year>/index.html``: every report linked, failures marked, availability;
+    ``with_pdf`` are the areas whose integrated report has a PDF."""
     topics = [{"id": t, "label": topic_label(t, lang)} for t in NOTEBOOK_TOPICS]
     by_area: dict[str, dict] = {}
     for e in entries:
@@ -79,7 +82,7 @@ def index_page(
         {
             "area_id": area,
             "name": names.get(area, area),
-            "workbook": f"{area}/{area}_indicators.xlsx",
+            "publication": _publication_cell(area, by_area[area].get(PUBLICATION), with_pdf),
             "cells": [_index_cell(area, t, by_area[area].get(t["id"])) for t in topics],
         }
         for area in sorted(by_area)
@@ -96,6 +99,22 @@ def index_page(
         failed=failed,
         matrix=_availability_matrix(matrix, names, lang),
     )
+
+
+def _publication_cell(area: str, entry: dict | None, with_pdf: frozenset[str]) -> dict:
+    """The integrated report (HTML, PDF) and the Tabellenband of an area, or its failure."""
+    if entry is None:
+        return {"state": "empty"}
+    if entry["status"] not in ("ok", "skipped"):
+        return {"state": "failed", "error": entry.get("error") or ""}
+    names = output_names(area)
+    return {
+        "state": "ok",
+        "report": f"{area}/{names['report']}",
+        "pdf": f"{area}/{names['pdf']}" if area in with_pdf else None,
+        "workbook": f"{area}/{names['workbook']}",
+        "values_csv": f"{area}/{names['values_csv']}",
+    }
 
 
 def _index_cell(area: str, topic: dict, entry: dict | None) -> dict:

@@ -48,6 +48,11 @@ def write_bytes(target: str | os.PathLike, data: bytes) -> Path:
     return Path(target)
 
 
+def digest(*parts: str) -> str:
+    """A short hash of texts (cache keys and input stamps)."""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
 def file_sha256(path: str | os.PathLike) -> str:
     """SHA-256 of a file's content; remembered per process while the file is unchanged
     (same inode, size and modification time), so a run of many reports hashes each input

@@ -8,6 +8,7 @@ symbols (:func:`legend`) is printed under every table. Unit names and suffixes a
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -88,3 +89,27 @@ def format_value(
         return "-"
     number = format_number(float(value), UNIT_DECIMALS.get(unit, 1), lang, sign=sign)
     return number + (unit_suffix(unit, lang) if with_unit else "")
+
+
+SHOWN_NUMBER = re.compile(r"([+\-−]?)(\d[\d.,]*)(?:\s?(%|‰|m²|Pp\.|pp))?(?=\s|$)")
+
+
+def parse_shown(cell: str, lang: str) -> tuple[float | None, str, str]:
+    """The inverse of :func:`format_value` for one table cell: ``'+1.234,5 Pp.'`` ->
+    ``(1234.5, 'Pp.', '')``, ``'89,3 % (KI 87,3–91,3)'`` -> ``(89.3, '%', '(KI 87,3–91,3)')``;
+    ``(None, '', '')`` for a symbol or a text."""
+    cell = cell.strip()
+    m = SHOWN_NUMBER.match(cell)
+    if not m:
+        return None, "", ""
+    thousands, decimal = SEPARATORS[lang]
+    digits = m.group(2).replace(thousands, "").replace(decimal, ".")
+    try:
+        value = float(digits)
+    except ValueError:
+        return None, "", ""
+    note = cell[m.end() :].strip()
+    if note and not note.startswith(("(", "¹")):
+        return None, "", ""  # "4 / 4" is a rank, not a number with a note
+    sign = -1.0 if m.group(1) in ("-", "−") else 1.0
+    return sign * value, m.group(3) or "", note

@@ -1,11 +1,14 @@
-"""One figure style for every report: seaborn theme and colour-blind-safe group colours.
+"""One figure style for every report: seaborn theme and colour-blind-safe group styles.
 
-The same group has the same colour everywhere (Okabe–Ito palette).
+The same group has the same colour (Okabe–Ito palette), marker and line style everywhere,
+so that colour is never the only cue; legends sit outside the data; axes of shares start at
+zero (other axes that do not say so); numbers follow the report's language.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import io
 from pathlib import Path
 
@@ -29,7 +32,59 @@ GROUP_COLORS = {
     "with_immigration_history": "#CC79A7",
     "without_immigration_history": "#009E73",
 }
+GROUP_MARKERS = {
+    "total": "o",
+    "german": "s",
+    "foreign": "^",
+    "with_migration_background": "D",
+    "without_migration_background": "v",
+    "with_immigration_history": "P",
+    "without_immigration_history": "X",
+}
+GROUP_LINES = {"total": "-", "german": "--", "without_migration_background": "--"}
 AREA_COLORS = {"area": "#E69F00", "state": "#0072B2", "country": "#4D4D4D", "peer": "#56B4E9"}
+# the direction of a gap for the compared group: colour and hatching (never colour alone)
+GAP_STYLES = {
+    "favourable": {"color": "#0072B2", "hatch": ""},
+    "unfavourable": {"color": "#D55E00", "hatch": "///"},
+    "neutral": {"color": "#999999", "hatch": ".."},
+}
+
+
+def group_style(group: str) -> dict:
+    """Colour, marker and line style of a group (the same in every figure)."""
+    return {
+        "color": GROUP_COLORS[group],
+        "marker": GROUP_MARKERS[group],
+        "linestyle": GROUP_LINES.get(group, "-"),
+    }
+
+
+def legend_below(fig, axes) -> None:
+    """One legend for the whole figure, below the panels (never over a line or point)."""
+    handles: dict = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, handle)
+    if handles:
+        fig.legend(
+            handles.values(),
+            handles.keys(),
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncol=min(4, len(handles)),
+            frameon=False,
+        )
+
+
+def value_axis(ax, unit: str, not_zero_note: str) -> None:
+    """Shares start at zero; any other axis that does not start at zero says so in its
+    label (``not_zero_note``)."""
+    low, high = ax.get_ylim()
+    if unit == "percent" and low >= 0:
+        ax.set_ylim(0, max(high, 1.0))
+    elif low > 0:
+        ax.set_ylabel(f"{ax.get_ylabel()}\n({not_zero_note})")
 
 
 def set_theme() -> None:
@@ -77,7 +132,7 @@ def localise(fig, lang: str) -> None:
     for ax in fig.axes:
         if isinstance(ax.xaxis.get_major_formatter(), ticker.ScalarFormatter):
             if _is_year_axis(ax):
-                ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
+                ax.xaxis.set_major_locator(ticker.MaxNLocator(nbins=6, integer=True))
                 ax.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:.0f}"))
             else:
                 ax.xaxis.set_major_formatter(LocalNumbers(lang))
@@ -102,22 +157,41 @@ def honest_ylim(ax, min_span_share: float = 0.1) -> None:
 
 
 def publish(
-    fig, stem: Path, alt: str, formats: tuple[str, ...] = ("png",)
+    fig, stem: Path, alt: str, formats: tuple[str, ...] = ("png",), key: str | None = None
 ) -> tuple[str, list[Path]]:
     """Write the figure as ``stem.png`` (and SVG etc. if asked) and return an ``<img>`` tag
     embedding the same PNG, with the paths written. The figure is rendered once per format
-    and then closed; files are written atomically."""
-    files = []
+    and then closed; files are written atomically.
+
+    ``key`` names everything the figure is drawn from (data state, parameters, code): when
+    the files on disk were written under the same key (by the topic report of the same area,
+    say), they are reused instead of being drawn again. The key file is written last."""
+    paths = [stem.parent / f"{stem.name}.{ext}" for ext in formats]  # ids contain dots
+    key_file = stem.parent / f".{stem.name}.key"
+    if (
+        key
+        and key_file.is_file()
+        and key_file.read_text() == key
+        and all(p.is_file() for p in paths)
+    ):
+        plt.close(fig)
+        return _img(paths[formats.index("png")].read_bytes(), alt), paths
+    key_file.unlink(missing_ok=True)
     png = b""
-    for ext in formats:
+    for ext, path in zip(formats, paths):
         buf = io.BytesIO()
         fig.savefig(
             buf, format=ext, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None
         )
         if ext == "png":
             png = buf.getvalue()
-        # not stem.with_suffix: area and indicator ids contain dots
-        files.append(write_bytes(stem.parent / f"{stem.name}.{ext}", buf.getvalue()))
+        write_bytes(path, buf.getvalue())
     plt.close(fig)
+    if key:
+        write_bytes(key_file, key.encode())
+    return _img(png, alt), paths
+
+
+def _img(png: bytes, alt: str) -> str:
     data = base64.b64encode(png).decode("ascii")
-    return f'<img alt="{alt}" src="data:image/png;base64,{data}" style="max-width:100%">', files
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'

@@ -338,6 +338,14 @@ class ObservationStore:
             h.update(file_sha256(p).encode())
         return h.hexdigest()[:16]
 
+    def data_as_of(self) -> str | None:
+        """The date (ISO) of the latest import in the data log, or None without a log."""
+        log = self.root / "imports.csv"
+        if not log.is_file():
+            return None
+        times = pd.read_csv(log, dtype=str, usecols=["time"])["time"].dropna()
+        return max(times).split("T")[0] if len(times) else None
+
     def is_synthetic(self) -> bool:
         return bool(self.read_areas()["synthetic"].any())
 

@@ -40,7 +40,8 @@ README = """\
 # Integrationsmonitoring workspace
 
 Made by `intmon init`. One parameter file per municipality in `parameters/<area_id>.yml`,
-the interpretation per topic in `parameters/commentary/<area_id>/<topic>.md`.
+the interpretation per topic in `parameters/commentary/<area_id>/<topic>.md` (and
+`findings.md`, `summary.md` for the integrated report; see docs/commentary.md in intmon).
 
     intmon import gv AuszugGV2QAktuell.xlsx      # the area register, then your data
     intmon import --help                         # every kind of file intmon reads
@@ -76,9 +77,10 @@ def require_workspace(project: Path, parameters: str = PARAMETERS) -> Path:
 
 
 def _demo_files() -> list[tuple[str, bytes]]:
-    """(path below parameters/, content) of the demo Land's parameter and commentary files."""
+    """(path below parameters/, content) of the demo Land's parameter, logo and commentary
+    files."""
     root = resources.files("intmon_utils.demo_parameters")
-    files = [(e.name, e.read_bytes()) for e in root.iterdir() if e.name.endswith(".yml")]
+    files = [(e.name, e.read_bytes()) for e in root.iterdir() if e.name.endswith((".yml", ".svg"))]
     commentary = root / "commentary"
     if commentary.is_dir():
         for area in commentary.iterdir():

@@ -78,6 +78,8 @@ def make_project(tmp_path: Path, area_ids: list[str]) -> Path:
     )
     (project / "parameters").mkdir(parents=True)
     shutil.copy(PROJECT / "parameters" / "defaults.yml", project / "parameters")
+    for logo in (PROJECT / "parameters").glob("*.svg"):
+        shutil.copy(logo, project / "parameters")
     for area in area_ids:
         shutil.copy(PROJECT / "parameters" / f"{area}.yml", project / "parameters")
         commentary = PROJECT / "parameters" / "commentary" / area

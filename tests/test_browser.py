@@ -1,8 +1,9 @@
 """The pages in a real browser: headless Chromium (Debian's ``chromium`` package, driven by
-Playwright with ``executable_path``) opens a topic report, the index page and the
-Indikatorenkatalog from the file system, as a reader who saved them would. No page may request
-anything from the network or log an error, and axe-core (``axe-playwright-python``) must find
-no serious or critical accessibility violation (WCAG 2.1 AA is the bar for public bodies).
+Playwright with ``executable_path``) opens the integrated report, a topic report, the index
+page and the Indikatorenkatalog from the file system, as a reader who saved them would. No
+page may request anything from the network or log an error, and axe-core
+(``axe-playwright-python``) must find no serious or critical accessibility violation (WCAG 2.1
+AA is the bar for public bodies).
 
 Without Chromium these tests skip: install it with ``apt-get install -y chromium`` (``.ci/run``
 does so where it is missing).
@@ -45,14 +46,15 @@ def browser():
 
 @pytest.fixture(scope="module")
 def pages(demo_store, tmp_path_factory):
-    """A topic report and the index page of a small run, and the catalogue."""
+    """The integrated report, a topic report and the index page of a small run, and the
+    catalogue."""
     project = make_project(tmp_path_factory.mktemp("browser"), ["99101000"])
     results, index = runner.run(
         project,
         demo_store.root,
         project / "parameters",
         project / "outputs",
-        topics=["labor"],
+        topics=["labor", "publication"],
         quiet=True,
     )
     assert all(r["status"] == "ok" for r in results), results
@@ -60,6 +62,7 @@ def pages(demo_store, tmp_path_factory):
         "html", project / "outputs" / "katalog.html", "de", None, synthetic=True
     )
     return {
+        "integrated": project / "outputs/2024/99101000/99101000_report.html",
         "report": project / "outputs/2024/99101000/labor.html",
         "index": index,
         "catalogue": catalogue,
@@ -86,7 +89,7 @@ def _open(browser, path):
     return page, outside, errors
 
 
-@pytest.mark.parametrize("name", ["report", "index", "catalogue"])
+@pytest.mark.parametrize("name", ["integrated", "report", "index", "catalogue"])
 def test_page_loads_nothing_from_outside_and_logs_no_error(browser, pages, name):
     page, outside, errors = _open(browser, pages[name])
     assert outside == [], outside
@@ -96,7 +99,7 @@ def test_page_loads_nothing_from_outside_and_logs_no_error(browser, pages, name)
     page.close()
 
 
-@pytest.mark.parametrize("name", ["report", "index", "catalogue"])
+@pytest.mark.parametrize("name", ["integrated", "report", "index", "catalogue"])
 def test_page_has_no_serious_accessibility_violation(browser, pages, name):
     from axe_playwright_python.sync_playwright import Axe
 

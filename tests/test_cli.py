@@ -35,12 +35,13 @@ def test_run_two_areas_with_one_broken_parameter_file(demo_store, tmp_path):
         str(demo_store.root),
     )
     assert proc.returncode == 1, proc.stderr
-    assert "10 reports written, 0 unchanged (skipped), 1 failed" in proc.stdout
+    # per area: 5 topic reports and the publication
+    assert "12 reports written, 0 unchanged (skipped), 1 failed" in proc.stdout
     assert "99103000.yml: key 'area_id'" in proc.stdout and "quote" in proc.stdout
     year_dir = project / "outputs" / "2024"
     manifest = json.loads((year_dir / "manifest.json").read_text())["jobs"]
     ok = {(j["area_id"], j["topic"]) for j in manifest if j["status"] == "ok"}
-    assert ok == {(a, t) for a in ("99104000", "99204") for t in TOPICS}
+    assert ok == {(a, t) for a in ("99104000", "99204") for t in (*TOPICS, "publication")}
     failed = [j for j in manifest if j["status"] == "failed"]
     assert len(failed) == 1 and "99103000.yml" in failed[0]["error"]
     assert all(

@@ -86,9 +86,12 @@ def scheduler(tmp_path_factory):
 
 
 def _outputs(project: Path) -> dict[str, Path]:
+    """The files of the run (without the figure keys, a cache of the machine that drew)."""
     root = project / "outputs/2024"
     return {
-        str(p.relative_to(root)): p for p in root.rglob("*") if p.is_file() and p.parent != root
+        str(p.relative_to(root)): p
+        for p in root.rglob("*")
+        if p.is_file() and p.parent != root and p.suffix != ".key"
     }
 
 

@@ -112,3 +112,61 @@ Siehe [Integrationskonzept](https://example.org/konzept "Konzept") oder
 def test_markup_in_text_is_shown_not_interpreted():
     out = render_markdown("Vergleich: a < b und <b>fett</b>")
     assert "&lt;b&gt;fett&lt;/b&gt;" in out and "<b>" not in out
+
+
+# -- anchors: text beside its figure --------------------------------------------------------
+from intmon_utils.errors import ParameterError  # noqa: E402
+from intmon_utils.report.commentary import parse, shift_headings  # noqa: E402
+
+LABOR = """<!-- a note for the authors,
+over two lines -->
+## Interpretation
+
+Allgemeiner Text.
+
+## [labor.unemployment_rate]
+
+Zur Arbeitslosenquote.
+
+```
+## [not.an.anchor]
+```
+
+## [gaps]
+
+Zu den Abständen.
+"""
+
+
+def test_anchored_blocks_are_split_from_the_topics_text(tmp_path):
+    c = parse(LABOR, tmp_path / "labor.md", "labor")
+    assert c.general.startswith("## Interpretation") and "Allgemeiner Text." in c.general
+    assert set(c.blocks) == {"labor.unemployment_rate", "gaps"}
+    assert "Zur Arbeitslosenquote." in c.blocks["labor.unemployment_rate"]
+    assert "## [not.an.anchor]" in c.blocks["labor.unemployment_rate"]  # inside a code block
+    assert "a note for the authors" not in c.general
+    assert c.html("gaps") == "<p>Zu den Abständen.</p>\n"
+
+
+def test_an_unknown_anchor_names_file_line_and_the_choices(tmp_path):
+    text = LABOR.replace("[gaps]", "[labor.unemploymnt_rate]")
+    with pytest.raises(ParameterError) as err:
+        parse(text, tmp_path / "labor.md", "labor")
+    message = str(err.value)
+    assert "labor.md" in message and "line 15" in message and "labor.unemployment_rate" in message
+
+
+def test_an_indicator_of_another_topic_says_where_it_belongs(tmp_path):
+    with pytest.raises(ParameterError, match="move the text to education.md"):
+        parse("## [education.grade8_gymnasium_share]\n\nText\n", tmp_path / "labor.md", "labor")
+
+
+def test_an_anchor_used_twice_is_an_error(tmp_path):
+    with pytest.raises(ParameterError, match="appears twice"):
+        parse("## [gaps]\n\nA\n\n## [gaps]\n\nB\n", tmp_path / "labor.md", "labor")
+
+
+def test_headings_of_a_commentary_fit_the_reports_heading_order():
+    assert shift_headings("<h2>A</h2><p>x</p><h3>B</h3>", 4) == "<h4>A</h4><p>x</p><h5>B</h5>"
+    assert shift_headings("<h1>A</h1>", 3) == "<h3>A</h3>"
+    assert shift_headings("<p>no heading</p>", 3) == "<p>no heading</p>"

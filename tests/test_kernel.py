@@ -149,3 +149,27 @@ def test_kernel_restarts_when_it_outgrows_its_memory_limit(kernel_project):
     finally:
         kernel.max_rss_mib = 1024
     assert kernel.starts == starts + 1
+
+
+def test_the_reset_forgets_project_modules_but_not_a_virtualenv_inside_the_project(
+    tmp_path, monkeypatch
+):
+    """Defect: with the virtualenv in the project folder (the README's ``.venv``), the reset
+    dropped library modules imported lazily (pandas' Arrow types at the first Parquet read);
+    imported again, they failed with 'type extension pandas.period already defined'."""
+    import sys
+    import types
+
+    from intmon_utils.runner import kernel_state
+
+    venv = tmp_path / ".venv"
+    monkeypatch.setattr(sys, "prefix", str(venv))
+    monkeypatch.setattr(sys, "exec_prefix", str(venv))
+    monkeypatch.setitem(kernel_state._BASELINE, "modules", set(sys.modules))
+    mine = types.ModuleType("helper_of_the_project")
+    mine.__file__ = str(tmp_path / "helper_of_the_project.py")
+    library = types.ModuleType("lazy_library_part")
+    library.__file__ = str(venv / "lib/python3/site-packages/lazy/part.py")
+    monkeypatch.setitem(sys.modules, mine.__name__, mine)
+    monkeypatch.setitem(sys.modules, library.__name__, library)
+    assert kernel_state._project_modules(str(tmp_path)) == ["helper_of_the_project"]

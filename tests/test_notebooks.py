@@ -91,7 +91,11 @@ def test_city_report(executed, demo_published):
     assert shown in text
     assert (out / "tables/labor_key_figures.csv").read_bytes().startswith(b"\xef\xbb\xbfIndikator;")
     key = pd.read_csv(out / "tables/labor_key_figures.csv", sep=";", dtype=str)
-    assert shown in key["Wert"].tolist()
+    # numbers as numbers for Excel: the unit in a column of its own (shares and gaps mix)
+    row = key[key["Wert"] == shown.removesuffix(" %")]
+    assert len(row) and row["Wert: Einheit"].tolist()[0] == "%"
+    numbers = pd.read_csv(out / "tables/labor_key_figures.csv", sep=";", decimal=",")
+    assert float(shown.removesuffix(" %").replace(",", ".")) in numbers["Wert"].tolist()
     assert set(key["Stand"]) == {"2024"}  # labour data are annual
     assert (key["data_origin"] == "synthetic demo data (intmon), not real").all()
     # the commentary file of the demo city is shown; the goal is tracked

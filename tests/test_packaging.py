@@ -21,6 +21,7 @@ NOT_RUNTIME = {
     "ruff",
     "playwright",
     "axe-playwright-python",
+    "pypdf",
 }
 
 

@@ -17,6 +17,8 @@ def _index(lang="de"):
     entries = [
         {"area_id": "99101000", "topic": "overview", "status": "ok"},
         {"area_id": "99101000", "topic": "labor", "status": "failed", "error": HOSTILE},
+        {"area_id": "99101000", "topic": "publication", "status": "ok"},
+        {"area_id": "99102000", "topic": "publication", "status": "failed", "error": HOSTILE},
     ]
     matrix = pd.DataFrame(
         [
@@ -31,7 +33,13 @@ def _index(lang="de"):
         ]
     )
     return export.index_page(
-        2024, entries, {"99101000": HOSTILE}, matrix.set_index("area_id"), synthetic=True, lang=lang
+        2024,
+        entries,
+        {"99101000": HOSTILE},
+        matrix.set_index("area_id"),
+        synthetic=True,
+        lang=lang,
+        with_pdf=frozenset({"99101000"}),
     )
 
 
@@ -57,7 +65,10 @@ def test_index_page_escapes_and_is_self_contained(lang):
     page = _index(lang)
     _assert_safe_page(page, lang)
     assert 'href="99101000/overview.html"' in page
-    assert 'href="99101000/99101000_indicators.xlsx"' in page
+    # the publication: integrated report, its PDF, the Tabellenband and the values
+    for name in ("report.html", "report.pdf", "indicators.xlsx", "values.csv"):
+        assert f'href="99101000/99101000_{name}"' in page
+    assert 'href="99102000/' not in page  # a failed publication is marked, not linked
     assert 'href="99101000/labor.html"' not in page  # failed: marked, not linked
     assert ("Fehler:" if lang == "de" else "Failed:") in page
     assert ("SYNTHETISCHE DEMODATEN" if lang == "de" else "SYNTHETIC DEMO DATA") in page

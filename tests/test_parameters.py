@@ -2,13 +2,12 @@
 
 import pytest
 
+from intmon_utils.config.parameter_docs import DOC, reference_table
 from intmon_utils.config.parameters import (
-    DOC,
     Parameters,
     discover,
     load_defaults,
     load_parameters,
-    reference_table,
 )
 from intmon_utils.errors import ParameterError
 from intmon_utils.runner.plan import plan

@@ -39,6 +39,7 @@ FAMILIES = {
     "report_change": ("1", "5"),
     "report_trend_": ("rising", "falling", "stable", "insufficient"),
     "report_goal_": ("reached", "on_track", "off_track", "no_data"),
+    "report_gap_": ("favourable", "unfavourable", "neutral"),
     "report_reason_": (
         "none",
         "missing_numerator",

@@ -39,7 +39,7 @@ def test_init_demo_copies_the_demo_parameters(tmp_path):
     shipped = sorted(
         p.relative_to(PROJECT / "parameters")
         for p in (PROJECT / "parameters").rglob("*")
-        if p.suffix in (".yml", ".md")
+        if p.suffix in (".yml", ".md", ".svg")
     )
     laid = sorted(
         p.relative_to(tmp_path / "parameters")

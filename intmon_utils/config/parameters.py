@@ -10,11 +10,11 @@ The model is also the source of the reference table ``docs/parameters.md`` (``in
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, field_validator
 
 from ..area_ids import AREA_ID_HINT, QUOTE_HINT, is_valid_area_id
@@ -25,6 +25,13 @@ from .loading import StrictModel, deep_merge, describe, parse, read_yaml
 
 DEFAULTS_FILE = "defaults.yml"
 FIGURE_FORMATS = ("png", "svg")
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
+RELEASE_STATES = ("draft", "released")
 Topic = Literal[REPORT_TOPICS]
 FigureFormat = Literal[FIGURE_FORMATS]
 
@@ -91,12 +98,35 @@ def _relative_folder(value):
     return value
 
 
+def _relative_image(value):
+    _text(value)
+    if Path(value).is_absolute() or ".." in Path(value).parts:
+        raise ValueError(
+            "must be a file below the parameter folder, relative to it -> e.g. logo.png"
+        )
+    if Path(value).suffix.lower() not in IMAGE_TYPES:
+        raise ValueError(f"must be an image file ({', '.join(IMAGE_TYPES)})")
+    return value
+
+
+def _iso_date(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    _text(value)
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError(f"must be a date such as 2025-03-31, got {describe(value)}") from None
+
+
 AreaId = Annotated[str, BeforeValidator(_area_id)]
 Text = Annotated[str, BeforeValidator(_text)]
 Year = Annotated[int, BeforeValidator(_year)]
 IndicatorId = Annotated[str, AfterValidator(_known_indicator)]
 TargetKey = Annotated[str, AfterValidator(_target_key)]
 Count = Annotated[int, Field(ge=1)]
+ImagePath = Annotated[str, BeforeValidator(_relative_image)]
+IsoDate = Annotated[str, BeforeValidator(_iso_date)]
 
 
 class IndicatorChoice(StrictModel):
@@ -130,6 +160,20 @@ def _check_floor(path: Path, raw: dict, settings: SharedSettings, floor: Disclos
             )
 
 
+class Publication(StrictModel):
+    """The title page and imprint of the integrated report."""
+
+    title: Text | None = None  # default: "Integrationsbericht <name> <year>"
+    subtitle: Text | None = None
+    publisher: Text | None = None
+    contact: Text | None = None
+    date: IsoDate | None = None
+    version: Text | None = None
+    logo: ImagePath | None = None
+    licence: Text | None = None
+    status: Literal[RELEASE_STATES] = "draft"
+
+
 class TargetSpec(StrictModel):
     value: float
     by: Year
@@ -149,57 +193,6 @@ class Goal:
     direction: str
 
 
-DOC = {  # key: (type, allowed values, meaning) for docs/parameters.md
-    "area_id": (
-        "text",
-        "AGS (2, 3, 5 or 8 digits) or '<AGS>-<local code>', quoted",
-        "Area monitored; also the output folder and the file name (<area_id>.yml).",
-    ),
-    "name": ("text", "any", "Name shown in reports."),
-    "year": ("integer", "1990-2100", "Reporting year."),
-    "peers": ("list of text", "area ids", "Comparison municipalities (peer group)."),
-    "topics": ("list", ", ".join(REPORT_TOPICS), "Topic reports produced for this area."),
-    "indicators": (
-        "mapping",
-        "{exclude: [indicator ids]}",
-        "Indicators the working group does not monitor (justify in the commentary).",
-    ),
-    "targets": (
-        "mapping",
-        "<indicator id or id_gap>: {value, by, direction: below|above, group}",
-        "Goals set by the working group; tracked in the goals section.",
-    ),
-    "commentary": (
-        "text",
-        "folder relative to the parameter folder",
-        "Folder with <topic>.md: interpretation and qualitative findings.",
-    ),
-    "language": ("text", "de, en", "Language of the reports."),
-    "disclosure": (
-        "mapping",
-        "{min_count: integer >= 1, min_cases: integer >= 1, reason: text}",
-        "Counts from 1 to min_count-1 are suppressed, with secondary suppression; "
-        "survey shares resting on fewer than min_cases respondents are suppressed. "
-        "Merged key by key with defaults.yml. A cell shown in several reports is protected "
-        "at the strictest threshold among them. Below 3 / 30 (in defaults.yml) or below "
-        "the values of defaults.yml (in an area file), the same file must give `reason`; "
-        "it is logged and printed in the reports.",
-    ),
-    "figure_formats": (
-        "list",
-        ", ".join(FIGURE_FORMATS),
-        "Files written for each figure in figures/. The PNG is also embedded in "
-        "the HTML report; add svg for print layouts (it costs about a fifth of a "
-        "second per figure).",
-    ),
-    "data_gaps": (
-        "mapping",
-        "<variable, group or indicator id>: reason",
-        "Why data are missing here; shown where an indicator cannot be computed.",
-    ),
-}
-
-
 class SharedSettings(StrictModel):
     """The keys ``defaults.yml`` may set for every area of the folder."""
 
@@ -211,6 +204,7 @@ class SharedSettings(StrictModel):
     commentary: Annotated[str, BeforeValidator(_relative_folder)] = "commentary/{area_id}/"
     language: Literal["de", "en"] = "de"
     disclosure: Disclosure = Disclosure()
+    publication: Publication = Publication()
     figure_formats: list[FigureFormat] = ["png"]
     data_gaps: dict[str, Text] = {}
 
@@ -250,6 +244,11 @@ class Parameters(SharedSettings):
     def commentary_dir(self) -> Path:
         """The folder of the commentary files, resolved against the parameter folder."""
         return self._file.parent / self.commentary.replace("{area_id}", self.area_id)
+
+    @property
+    def logo_path(self) -> Path | None:
+        """The logo of the title page, resolved against the parameter folder."""
+        return self._file.parent / self.publication.logo if self.publication.logo else None
 
     @property
     def goals(self) -> dict[str, Goal]:
@@ -320,51 +319,3 @@ def load_parameters(path: str | Path, defaults: SharedSettings | None = None) ->
 def discover(parameter_dir: str | Path) -> list[Path]:
     """Parameter files of a folder (every *.yml except defaults.yml), sorted."""
     return sorted(p for p in Path(parameter_dir).glob("*.yml") if p.name != DEFAULTS_FILE)
-
-
-def _default_text(name: str) -> str:
-    field = Parameters.model_fields[name]
-    if field.is_required():
-        return "required"
-    value = field.get_default(call_default_factory=True)
-    if isinstance(value, StrictModel):
-        value = value.model_dump(exclude_none=True)
-    dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False)
-    return f"`{dumped.strip().removesuffix('...').strip()}`"
-
-
-def reference_table() -> str:
-    """Markdown reference of every parameter key, generated from the model."""
-    lines = [
-        "# Parameter reference",
-        "",
-        "Generated from `intmon_utils/config/parameters.py` by `intmon docs`; do not edit by hand.",
-        "",
-        "Each municipality has `parameters/<area_id>.yml`; keys not given there come from "
-        "`parameters/defaults.yml`, then from the defaults below. Mappings are merged key "
-        "by key (an area file that sets `disclosure: {min_cases: 50}` keeps the "
-        "`min_count` of `defaults.yml`); lists and single values are replaced whole. "
-        "Unknown keys are errors.",
-        "",
-        "| key | type | allowed values | default | meaning |",
-        "|---|---|---|---|---|",
-    ]
-    for key in ("area_id", "name", *SharedSettings.model_fields):
-        kind, allowed, meaning = DOC[key]
-        lines.append(f"| `{key}` | {kind} | {allowed} | {_default_text(key)} | {meaning} |")
-    lines += [
-        "",
-        "Example:",
-        "",
-        "```yaml",
-        'area_id: "99101000"',
-        "name: Lindenhagen",
-        "year: 2024",
-        'peers: ["99102000", "99103000"]',
-        "targets:",
-        "  labor.unemployment_rate_gap: {value: 3.0, by: 2030, direction: below}",
-        "disclosure: {min_count: 3}",
-        "```",
-        "",
-    ]
-    return "\n".join(lines)

@@ -34,16 +34,18 @@ class Report(ReportContext):
         return notes.header(self)
 
     def key_figures(self) -> Section:
-        return summary.key_figures(self)
+        return notes.explained(self, summary.key_figures(self), "key_figures")
 
     def time_series(self) -> Section:
-        return charts.time_series(self)
+        """One panel per indicator, then the commentary on the series and on each indicator."""
+        anchors = [i.id for i in self.indicators]
+        return notes.explained(self, charts.time_series(self), "time_series", *anchors)
 
     def comparison(self) -> Section:
-        return summary.comparison(self)
+        return notes.explained(self, summary.comparison(self), "comparison")
 
     def subdistricts(self) -> Section:
-        return charts.subdistricts(self)
+        return notes.explained(self, charts.subdistricts(self), "subdistricts")
 
     def by_sex(self, indicator_ids: list[str]) -> Section:
         """Values for women and men side by side, per group (reporting year)."""
@@ -65,10 +67,10 @@ class Report(ReportContext):
 
     def gap_overview(self) -> Section:
         """Every gap in percentage points for the reporting year, as one chart."""
-        return charts.gap_overview(self)
+        return notes.explained(self, charts.gap_overview(self), "gaps")
 
     def goals(self) -> Section:
-        return summary.goals(self)
+        return notes.explained(self, summary.goals(self), "goals")
 
     def commentary(self) -> Section:
         return notes.commentary(self)

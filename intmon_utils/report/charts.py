@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import plotting
 from ..formatting import format_value, unit_label
-from . import html, selection
+from . import describe, html, selection
 from .context import ReportContext
 from .html import Section
 
@@ -30,10 +30,19 @@ def time_series(ctx: ReportContext) -> Section:
         ax.axis("off")
     # fixed spacing for titles of up to three lines (tight_layout would measure every
     # text once more; the outer margins are trimmed when the figure is saved)
-    fig.subplots_adjust(hspace=0.55, wspace=0.3)
-    img, files = ctx.figure(fig, "time_series", title)
-    data = ctx.mine[ctx.mine["indicator_id"].isin([i.id for i in inds])]
-    return Section(title, img, data, files)
+    fig.subplots_adjust(hspace=0.6, wspace=0.35)
+    plotting.legend_below(fig, axes.flat)
+    rows = pd.concat([selection.plotted_values(ctx.mine, i.id, ctx.year) for i in inds])
+    rows = rows[rows["group"].isin({g for i in inds for g in i.groups})]
+    valued = rows.dropna(subset=["value"])["year"]
+    img, files = ctx.figure(
+        fig,
+        "time_series",
+        describe.series_alt(ctx, title, rows),
+        describe.series_table(ctx, rows),
+        years=f"{int(valued.min())}–{int(valued.max())}" if len(valued) else "",
+    )
+    return Section(title, img, rows, files)
 
 
 def _series_panel(ctx: ReportContext, ax, ind) -> None:
@@ -44,16 +53,15 @@ def _series_panel(ctx: ReportContext, ax, ind) -> None:
             ax.plot(
                 g["year"],
                 g["value"],
-                marker="o",
                 ms=3,
-                color=plotting.GROUP_COLORS[group],
                 label=ctx.label("group", group),
+                **plotting.group_style(group),
             )
     ax.set_title(textwrap.fill(ctx.ind_name(ind), 45), fontsize=9)
     ax.set_ylabel(unit_label(ind.unit, ctx.lang))
     plotting.honest_ylim(ax)
+    plotting.value_axis(ax, ind.unit, ctx.t("report_axis_not_zero"))
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=7)
 
 
 def gap_overview(ctx: ReportContext) -> Section:
@@ -63,19 +71,71 @@ def gap_overview(ctx: ReportContext) -> Section:
     g = selection.latest_percent_gaps(ctx.gaps, ctx.latest, percent)
     if g.empty:
         return html.missing(title, ctx.none_available())
-    names = {i.id: ctx.ind_name(i) for i in ctx.indicators}
+    inds = {i.id: i for i in ctx.indicators}
     g = g.assign(
-        label=g["indicator_id"].map(names)
-        + " ("
-        + g["group"].map(lambda x: ctx.label("group", x))
-        + ")"
+        label=[
+            f"{ctx.ind_name(inds[r.indicator_id])} ({ctx.label('group', r.group)} – "
+            f"{ctx.label('group', r.reference_group)})"
+            for r in g.itertuples()
+        ],
+        effect=[_gap_effect(inds[r.indicator_id].direction, r.gap) for r in g.itertuples()],
     ).sort_values("gap")
-    fig, ax = plt.subplots(figsize=(8, 0.35 * len(g) + 1.2))
-    ax.barh(g["label"], g["gap"], color=[plotting.GROUP_COLORS[x] for x in g["group"]])
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(g) + 1.6))
+    for effect, style in plotting.GAP_STYLES.items():
+        part = g[g["effect"] == effect]
+        if len(part):
+            ax.barh(
+                part["label"],
+                part["gap"],
+                color=style["color"],
+                hatch=style["hatch"],
+                edgecolor="white",
+                label=ctx.t(f"report_gap_{effect}"),
+            )
+    ax.set_yticks(range(len(g)), [textwrap.fill(x, 70) for x in g["label"]])
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel(ctx.t("report_gap_axis"))
-    img, files = ctx.figure(fig, "gaps", title)
-    return Section(title, img, g, files)
+    ax.set_title(ctx.t("report_gap_chart_title", year=max(ctx.latest.values())), fontsize=9)
+    plotting.legend_below(fig, [ax])
+    pp = ctx.t("report_pp")
+    table = pd.DataFrame(
+        {
+            ctx.t("report_indicator"): g["label"],
+            ctx.t("report_as_of"): g["year"].astype(int).astype(str),
+            ctx.t("report_gap_axis"): [
+                ctx.fmt_difference(inds[r.indicator_id], r.gap, r.status) for r in g.itertuples()
+            ],
+            ctx.t("report_gap_effect"): g["effect"].map(lambda e: ctx.t(f"report_gap_{e}")),
+        }
+    )
+    alt = describe.ranking_alt(
+        ctx,
+        title,
+        g.set_index("label")["gap"],
+        lambda v: format_value(v, "ok", "percent", ctx.lang, sign=True) + f" {pp}",
+    )
+    img, files = ctx.figure(fig, "gaps", alt, table, years=_years(g["year"]))
+    return Section(title, img + html.paragraph(ctx.t("report_gap_note")), g, files)
+
+
+def _level(ctx: ReportContext, area_id: str) -> str:
+    """The register level of an area (a Landkreis's sub-areas are Gemeinden)."""
+    return ctx.areas.loc[ctx.areas["area_id"] == area_id, "level"].iloc[0]
+
+
+def _years(years: pd.Series) -> str:
+    """``2024`` or ``2021–2024`` (indicators differ in their latest year)."""
+    low, high = int(years.min()), int(years.max())
+    return str(high) if low == high else f"{low}–{high}"
+
+
+def _gap_effect(direction: str, gap: float) -> str:
+    """Whether a gap (compared group minus reference group) is favourable for the compared
+    group, by the indicator's direction: a higher unemployment rate is unfavourable, a
+    higher employment rate favourable; indicators without a direction are neutral."""
+    if direction == "neutral" or gap == 0:
+        return "neutral"
+    return "favourable" if (gap > 0) == (direction == "higher_is_better") else "unfavourable"
 
 
 def subdistricts(ctx: ReportContext) -> Section:
@@ -98,13 +158,17 @@ def subdistricts(ctx: ReportContext) -> Section:
 def _subdistrict_table(
     ctx: ReportContext, subs: pd.DataFrame, d: pd.DataFrame, inds
 ) -> pd.DataFrame:
-    """One row per sub-area, one column per indicator and group; empty columns dropped."""
-    unit_label = ctx.label("area_level", subs["level"].iloc[0])
-    table = pd.DataFrame({unit_label: subs["name"].to_numpy()}, index=subs["area_id"].to_numpy())
+    """One row per sub-area, one column per indicator and group (with unit and year);
+    empty columns dropped."""
+    level = ctx.label("area_level", subs["level"].iloc[0])
+    table = pd.DataFrame({level: subs["name"].to_numpy()}, index=subs["area_id"].to_numpy())
     for ind in inds:
         for group in ind.groups:
             x = d[(d["indicator_id"] == ind.id) & (d["group"] == group)].set_index("area_id")
-            col = f"{ctx.ind_name(ind)} – {ctx.label('group', group)}"
+            unit = unit_label(ind.unit, ctx.lang)
+            col = (
+                f"{ctx.ind_name(ind)} – {ctx.label('group', group)} ({unit}, {ctx.latest[ind.id]})"
+            )
             table[col] = [
                 ctx.fmt(ind, x["value"].get(a, np.nan), x["status"].get(a, "missing_input"))
                 for a in table.index
@@ -122,20 +186,24 @@ def _subdistrict_figure(ctx: ReportContext, d_ok: pd.DataFrame, ind, title: str)
     fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(order) + 1.4))
     for group in ind.groups:
         g = f[f["group"] == group].set_index("name").reindex(order)
-        ax.plot(
-            g["value"],
-            range(len(order)),
-            "o",
-            ms=6,
-            color=plotting.GROUP_COLORS[group],
-            label=ctx.label("group", group),
-        )
+        style = {**plotting.group_style(group), "linestyle": "none"}
+        ax.plot(g["value"], range(len(order)), ms=6, label=ctx.label("group", group), **style)
     ax.set_yticks(range(len(order)), order)
     ax.set_xlabel(f"{ctx.ind_name(ind)} ({unit_label(ind.unit, ctx.lang)})")
-    ax.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / len(order)), ncol=3, frameon=False
+    if ind.unit == "percent":
+        ax.set_xlim(left=0)
+    year = int(f["year"].max())
+    ax.set_title(f"{ctx.ind_name(ind)}, {year}", fontsize=9)
+    plotting.legend_below(fig, [ax])
+    first = "total" if (f["group"] == "total").any() else f["group"].iloc[0]
+    values = f[f["group"] == first].set_index("name")["value"]
+    alt = describe.ranking_alt(
+        ctx,
+        f"{title}: {ctx.ind_name(ind)} ({ctx.label('group', first)}, {year})",
+        values,
+        lambda v: ctx.fmt(ind, v, "ok", with_unit=True),
     )
-    return ctx.figure(fig, "subdistricts", title)
+    return ctx.figure(fig, "subdistricts", alt, years=str(year))
 
 
 def relation(
@@ -164,13 +232,20 @@ def relation(
         )
     ax.set_xlabel(f"{ctx.ind_name(xi)} ({unit_label(xi.unit, ctx.lang)})")
     ax.set_ylabel(f"{ctx.ind_name(yi)} ({unit_label(yi.unit, ctx.lang)})")
-    img, files = ctx.figure(fig, f"relation_{x_id}_{y_id}", title)
-    note = html.paragraph(
-        ctx.t(
-            "report_relation_note",
-            n=len(d),
-            year=year,
-            r=format_value(r, "ok", "ratio", ctx.lang, sign=True),
-        )
+    note = ctx.t(
+        "report_relation_note",
+        n=len(d),
+        year=year,
+        r=format_value(r, "ok", "ratio", ctx.lang, sign=True),
     )
-    return Section(title, img + note, d, files)
+    table = pd.DataFrame(
+        {
+            ctx.label("area_level", _level(ctx, d["area_id"].iloc[0])): d["name"],
+            ctx.ind_name(xi): [ctx.fmt(xi, v, "ok", with_unit=True) for v in d["value_x"]],
+            ctx.ind_name(yi): [ctx.fmt(yi, v, "ok", with_unit=True) for v in d["value_y"]],
+        }
+    )
+    img, files = ctx.figure(
+        fig, f"relation_{x_id}_{y_id}", f"{title}. {note}", table, years=str(year)
+    )
+    return Section(title, img + html.paragraph(note), d, files)

@@ -12,22 +12,25 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
 
 from .. import comparisons, plotting
 from ..catalogue import load_catalogue
 from ..config.parameters import Parameters
 from ..disclosure.policy import workspace_policy
-from ..fileio import atomic_path
-from ..formatting import format_value, unit_suffix
-from ..published import load
-from ..statuses import VALUED_INDICATORS
+from ..fileio import atomic_path, digest
+from ..formatting import SEPARATORS, SHOWN_NUMBER, format_value, parse_shown, unit_suffix
+from ..published import cache_key, load
+from ..statuses import INDICATOR_SYMBOLS, VALUED_INDICATORS
 from ..store import ObservationStore
 from ..texts import text
 from ..topics import OVERVIEW, TOPICS
 from ..vocabulary import load_vocabulary
-from . import selection
+from . import html, selection
+from .commentary import Commentary, read_commentary
 
+SYMBOLS = frozenset(INDICATOR_SYMBOLS.values()) | {"-"}  # with "": a cell left empty
 LOOKBACK = 6  # years: covers the longest regular cycle (municipal elections in some Länder)
 
 
@@ -77,6 +80,12 @@ class ReportContext:
             parent = f"{self.names.get(self.parent_with_data, '')} ({self.parent_with_data})"
             return self.t("report_none_available_see_parent", name=self.name, parent=parent)
         return self.t("report_none_available", name=self.name, year=self.year)
+
+    @cached_property
+    def interpretations(self) -> Commentary:
+        """The working group's ``<topic>.md``, split into the topic's text and the blocks
+        attached to sections and indicators."""
+        return read_commentary(self.params.commentary_dir, self.topic, self.topic)
 
     # -- texts and labels ---------------------------------------------------------------
     def t(self, key: str, **values) -> str:
@@ -151,15 +160,15 @@ class ReportContext:
 
     # -- output files -------------------------------------------------------------------
     def write_csv(self, df: pd.DataFrame, name: str) -> Path:
-        """Write ``tables/<topic>_<name>.csv`` (German CSV: ``;``, decimal comma, UTF-8 with
-        a byte-order mark so that Excel reads the umlauts)."""
+        """Write the table shown as ``tables/<topic>_<name>.csv`` for Excel: ``;``, UTF-8
+        with a byte-order mark (umlauts), numbers as numbers (:func:`excel_numbers`)."""
         path = self.output_dir / "tables" / f"{self.topic}_{name}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
-        out = df.copy()
+        out = excel_numbers(df, self.lang)
         if self.synthetic:
             out["data_origin"] = self.t("report_data_origin")
         with atomic_path(path) as tmp:
-            out.to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig")
+            out.to_csv(tmp, index=False, sep=";", encoding="utf-8-sig")
         return path
 
     @cached_property
@@ -168,26 +177,80 @@ class ReportContext:
         used = self.observations[self.observations["area_id"].isin([self.area_id, *self.subareas])]
         return sorted(used["source"].dropna().unique())
 
-    @cached_property
-    def figure_note(self) -> str:
-        """The line above every figure: area, sources and the synthetic mark."""
+    def figure_note(self, years: str = "") -> str:
+        """The line above every figure: area, years, sources and the synthetic mark."""
         sources = ", ".join(self.sources)
-        parts = [f"{self.name} ({self.area_id})", f"{self.t('report_sources')}: {sources}"]
+        parts = [f"{self.name} ({self.area_id})", years, f"{self.t('report_sources')}: {sources}"]
         if self.synthetic:
             parts.append(self.t("report_figure_synthetic"))
-        return " · ".join(parts)
+        return " · ".join(p for p in parts if p)
 
-    def figure(self, fig, name: str, alt: str) -> tuple[str, list[Path]]:
+    def figure(
+        self, fig, name: str, alt: str, data: pd.DataFrame | None = None, years: str = ""
+    ) -> tuple[str, list[Path]]:
         """Write the figure to ``figures/<topic>_<name>.*`` in the report's number format and
-        with its note (area, sources, synthetic mark); return its ``<img>`` and files."""
+        with its note (area, ``years``, sources, synthetic mark); return its ``<img>`` (with
+        ``alt``), followed by the table of ``data`` in a disclosure element when given, and
+        its files."""
         plotting.localise(fig, self.lang)
-        plotting.caption(fig, self.figure_note)
-        return plotting.publish(
+        plotting.caption(fig, self.figure_note(years))
+        img, files = plotting.publish(
             fig,
             self.output_dir / "figures" / f"{self.topic}_{name}",
             alt,
             tuple(self.params.figure_formats),
+            key=digest(self.figure_key, name),
         )
+        if data is not None and not data.empty:
+            img += html.figure_data(self.t("report_figure_data"), html.table(data, self.lang))
+        return img, files
+
+    @cached_property
+    def figure_key(self) -> str:
+        """What every figure of this report is drawn from: the published tables (data, code,
+        thresholds), the merged parameters, the topic and the plotting library."""
+        return digest(
+            cache_key(self.store),
+            self.policy.key(),
+            self.params.model_dump_json(),
+            self.area_id,
+            self.topic,
+            matplotlib.__version__,
+        )
+
+
+def excel_numbers(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A table as shown, with each column of formatted numbers written as plain numbers a
+    spreadsheet reads as such (``1234,5`` in German: decimal comma, no thousands separator,
+    no unit); the unit moves into the column's name (``Wert (%)``), or into a column of its
+    own where the units differ, and what follows a number (a confidence interval, a
+    footnote mark) into a note column. Symbols (``.``, ``-``, ``x``, ``/``, ``...``) stay."""
+    out = {}
+    for column in df.columns:
+        cells = df[column].astype(object).where(df[column].notna(), ".").astype(str).str.strip()
+        parsed = [parse_shown(c, lang) for c in cells]
+        numbers = [p[0] is not None for p in parsed]
+        if not any(numbers) or not all(n or c in SYMBOLS for n, c in zip(numbers, cells)):
+            out[column] = df[column]
+            continue
+        units = {u for (v, u, _) in parsed if v is not None}
+        plain = [_plain(c, lang) if v is not None else c for (v, _, _), c in zip(parsed, cells)]
+        unit = units.pop() if len(units) == 1 else None
+        out[f"{column} ({unit})" if unit else column] = plain
+        if unit is None and units:
+            out[f"{column}: {text('report_unit', lang)}"] = [u for _, u, _ in parsed]
+        if any(note for _, _, note in parsed):
+            out[f"{column}: {text('report_note', lang)}"] = [note for _, _, note in parsed]
+    return pd.DataFrame(out)
+
+
+def _plain(cell: str, lang: str) -> str:
+    """The number of a shown cell with its decimals as shown, without sign ``+``, thousands
+    separator, unit or note: ``'+1.234,50 %'`` -> ``'1234,50'``."""
+    number = SHOWN_NUMBER.match(cell).group(0).split()[0]
+    for unit in ("%", "‰", "m²", "Pp.", "pp"):
+        number = number.removesuffix(unit)
+    return number.lstrip("+").replace("−", "-").replace(SEPARATORS[lang][0], "")
 
 
 def _parent_with_data(ctx: ReportContext, published, indicator_ids) -> str | None:

@@ -11,9 +11,9 @@ from ..formatting import disclosure_note, legend, unit_label
 from ..texts import all_texts
 from ..topics import report_title, topic_label
 from . import html, selection
+from .commentary import SECTION_ANCHORS
 from .context import ReportContext
 from .html import Section
-from .safe_markdown import render_markdown
 
 
 def header(ctx: ReportContext) -> Section:
@@ -47,14 +47,38 @@ def _disclosure(ctx: ReportContext, n_suppressed: int) -> str:
 
 
 def commentary(ctx: ReportContext) -> Section:
-    """The working group's ``<topic>.md`` as sanitised HTML, or where to write it."""
+    """The topic's interpretation from ``<topic>.md`` as sanitised HTML; where there is
+    none, a discreet hint for the working group (this is the working view: the integrated
+    report shows nothing)."""
     title = ctx.t("report_commentary")
-    path = ctx.params.commentary_dir / f"{ctx.topic}.md"
-    source = path.read_text(encoding="utf-8").strip() if path.exists() else ""
-    if not source:
-        rel = os.path.relpath(path, ctx.project_dir)
-        return html.missing(title, ctx.t("report_no_commentary", path=rel))
-    return Section(title, render_markdown(source))
+    body = ctx.interpretations.html(level=3)
+    if not body:
+        rel = os.path.relpath(ctx.interpretations.path, ctx.params.parameter_file.parent)
+        return Section(
+            title, html.paragraph(ctx.t("report_no_commentary", path=rel), "intmon-hint")
+        )
+    return Section(title, body)
+
+
+def interpretation(ctx: ReportContext, anchor: str, level: int = 2) -> str:
+    """The commentary attached to a section or an indicator (``## [anchor]``), as a block
+    to print right after it; empty when the working group wrote none."""
+    body = ctx.interpretations.html(anchor, level=level + 1)
+    if not body:
+        return ""
+    if anchor in SECTION_ANCHORS:
+        label = ctx.t("report_interpretation")
+    else:
+        label = ctx.t("report_interpretation_of", name=ctx.ind_name(ctx.catalogue.get(anchor)))
+    return html.commentary_block(label, body)
+
+
+def explained(ctx: ReportContext, section: Section, *anchors: str) -> Section:
+    """``section`` followed by the commentary attached to it (and to its indicators)."""
+    extra = "".join(interpretation(ctx, a, section.level) for a in anchors)
+    if not extra:
+        return section
+    return Section(section.title, section.body + extra, section.data, section.files, section.level)
 
 
 def availability(ctx: ReportContext) -> Section:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .. import methods
+from .. import methods, plotting
 from ..formatting import format_value
 from ..spatial import subarea_counts
 from . import html, selection
@@ -43,6 +43,9 @@ def segregation_measures(
     return pd.DataFrame(rows)
 
 
+MEASURE_STYLES = (("o", "-"), ("s", "--"), ("^", ":"))  # D, IS, isolation: not colour alone
+
+
 def segregation(ctx: ReportContext) -> Section:
     """Segregation of foreign nationals over the area's sub-areas, per year."""
     title = ctx.t("report_segregation")
@@ -53,12 +56,22 @@ def segregation(ctx: ReportContext) -> Section:
     path = ctx.write_csv(shown, "segregation")
     fig, ax = plt.subplots(figsize=(6.5, 3.2))
     labels = {"D": "D", "IS": "IS", "isolation": ctx.t("report_isolation")}
-    for column, label in labels.items():
-        ax.plot(data["year"], data[column], marker="o", ms=3, label=label)
+    for (column, label), (marker, line) in zip(labels.items(), MEASURE_STYLES):
+        ax.plot(data["year"], data[column], marker=marker, linestyle=line, ms=3, label=label)
     ax.set_ylim(0, max(0.5, float(data[["D", "IS", "isolation"]].max().max()) * 1.15))
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=8)
-    img, files = ctx.figure(fig, "segregation", title)
+    plotting.legend_below(fig, [ax])
+    latest = data.sort_values("year").iloc[-1]
+    alt = ctx.t(
+        "describe_segregation",
+        title=title,
+        year=int(latest["year"]),
+        d=format_value(latest["D"], "ok", "ratio", ctx.lang),
+        first=int(data["year"].min()),
+    )
+    img, files = ctx.figure(
+        fig, "segregation", alt, years=f"{int(data['year'].min())}–{latest['year']:.0f}"
+    )
     body = html.table(shown, ctx.lang) + img + html.paragraph(ctx.t("report_segregation_note"))
     return Section(title, body, data, [path, *files])
 

@@ -253,8 +253,8 @@ def by_sex(ctx: ReportContext, indicator_ids: list[str]) -> Section:
                     ctx.t("report_group"): ctx.label("group", group),
                     female: ctx.fmt(ind, vf, sf, with_unit=True),
                     male: ctx.fmt(ind, vm, sm, with_unit=True),
-                    f"{female} – {male}": ctx.fmt(
-                        ind, vf - vm if both else np.nan, "ok" if both else "suppressed", sign=True
+                    f"{female} – {male}": ctx.fmt_difference(
+                        ind, vf - vm if both else np.nan, "ok" if both else "suppressed"
                     ),
                 }
             )

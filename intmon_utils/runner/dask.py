@@ -33,19 +33,21 @@ from pathlib import Path
 from .. import export
 from ..errors import IntmonError
 from ..fileio import write_bytes, write_text
+from ..publication import PUBLICATION
 from .execute import execute
 from .plan import Job, manifest_entry, stamp_path
 
 
-def report_files(project: Path, job: Job) -> dict[str, bytes]:
-    """The files one report wrote, relative to the project: notebook, HTML, the topic's
-    figures and tables, and the year's shared stylesheet."""
+def report_files(project: Path, job: Job, outputs: list[str]) -> dict[str, bytes]:
+    """The files one report wrote, relative to the project: its ``outputs`` (notebook and
+    HTML; or integrated report, PDF, Tabellenband and values), the figures and tables of its
+    topic (of every topic for a publication), and the year's shared stylesheet."""
     out = Path(project) / job.output_dir
+    prefix = "" if job.topic == PUBLICATION else f"{job.topic}_"
     paths = [
-        out / f"{job.topic}.ipynb",
-        out / f"{job.topic}.html",
-        *sorted(out.glob(f"figures/{job.topic}_*")),
-        *sorted(out.glob(f"tables/{job.topic}_*")),
+        *(out / name for name in outputs),
+        *sorted(out.glob(f"figures/{prefix}*")),
+        *sorted(out.glob(f"tables/{prefix}*")),
         out.parent / export.SHARED_CSS,
     ]
     return {str(p.relative_to(project)): p.read_bytes() for p in paths if p.is_file()}
@@ -66,7 +68,7 @@ def remote_execute(job: Job, worker_project: str, data_dir: str, cell_timeout: i
         )
     result = execute(job, str(project), data_dir, cell_timeout)
     if result["status"] == "ok":
-        result["files"] = report_files(project, job)
+        result["files"] = report_files(project, job, result["outputs"])
     return result
 
 

@@ -51,14 +51,21 @@ def take_baseline() -> None:
 
 
 def _project_modules(cwd: str) -> list[str]:
-    """Modules imported after the baseline whose file lies in the project folder."""
+    """Modules imported after the baseline whose file lies in the project folder, but not in
+    a Python environment kept there (``.venv/``): a library module imported lazily (pandas
+    imports its Arrow types at the first Parquet read) must not be imported twice."""
     root = os.path.realpath(cwd) + os.sep
-    return [
-        name
-        for name, module in list(sys.modules.items())
-        if name not in _BASELINE["modules"]
-        and os.path.realpath(getattr(module, "__file__", None) or "/").startswith(root)
-    ]
+    environments = tuple(os.path.realpath(p) + os.sep for p in {sys.prefix, sys.exec_prefix})
+    found = []
+    for name, module in list(sys.modules.items()):
+        path = os.path.realpath(getattr(module, "__file__", None) or "/")
+        if (
+            name not in _BASELINE["modules"]
+            and path.startswith(root)
+            and not path.startswith(environments)
+        ):
+            found.append(name)
+    return found
 
 
 def restore_baseline() -> None:

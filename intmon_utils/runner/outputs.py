@@ -1,5 +1,4 @@
-"""What a run writes besides the reports: per area the Tabellenband and the machine-readable
-values, and per year the manifest and the index page."""
+"""What a run writes besides the reports: per year the manifest and the index page."""
 
 from __future__ import annotations
 
@@ -7,33 +6,9 @@ from pathlib import Path
 
 from .. import availability, export, published
 from ..fileio import write_text
-from ..formatting import disclosure_note
+from ..publication import output_names
 from ..store import ObservationStore
-from ..tabellenband import write_tabellenband, write_values
-from .plan import Plan, digest
-
-
-def write_workbooks(
-    store: ObservationStore, the_plan: Plan, output_root: Path, synthetic: bool
-) -> None:
-    """One Excel workbook per area, rewritten only when its table or labels changed."""
-    for area, params in the_plan.params.items():
-        path = output_root / str(params.year) / area / f"{area}_indicators.xlsx"
-        stamp = path.parent / ".workbook.inputs"
-        inputs = digest(
-            published.cache_key(store), the_plan.policy.key(), params.name, params.language
-        )
-        if path.exists() and stamp.exists() and stamp.read_text() == inputs:
-            continue
-        stamp.unlink(missing_ok=True)
-        table = published.indicators(store, the_plan.policy)
-        min_count, min_cases = the_plan.policy.of_area(area)
-        note = disclosure_note(
-            params.language, (min_count, min_count), min_cases, params.disclosure.reason
-        )
-        write_tabellenband(table, area, params.name, path, synthetic, params.language, note)
-        write_values(table, area, path.with_name(f"{area}_values"), synthetic)
-        write_text(stamp, inputs)
+from .plan import Plan
 
 
 def write_indexes(
@@ -55,7 +30,7 @@ def write_indexes(
         export.write_manifest(year_dir / "manifest.json", entries)
         shown = sorted({e["area_id"] for e in entries if e["area_id"] in the_plan.params})
         matrix = availability.summary(published.indicators(store, the_plan.policy), year, shown)
-        index_path = write_text(
-            year_dir / "index.html", export.index_page(year, entries, names, matrix, synthetic)
-        )
+        with_pdf = frozenset(a for a in shown if (year_dir / a / output_names(a)["pdf"]).is_file())
+        page = export.index_page(year, entries, names, matrix, synthetic, with_pdf=with_pdf)
+        index_path = write_text(year_dir / "index.html", page)
     return index_path

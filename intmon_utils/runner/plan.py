@@ -8,7 +8,6 @@ made from; a report whose stamp matches is current and skipped.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,8 @@ from ..config.parameters import (
 )
 from ..disclosure.policy import ThresholdPolicy, workspace_policy
 from ..errors import IntmonError
-from ..fileio import file_sha256
+from ..fileio import digest, file_sha256
+from ..publication import PUBLICATION, output_names
 from ..store import ObservationStore
 from ..topics import NOTEBOOK_TOPICS, OVERVIEW
 from ..workspace import notebook_path
@@ -37,7 +37,8 @@ class Job:
     topic: str
     year: int
     parameter_file: str  # relative to the project
-    notebook: str  # relative to the project, or absolute (a notebook shipped with intmon)
+    notebook: str  # relative to the project, or absolute (shipped with intmon); "" for a
+    # publication, which runs no notebook
     output_dir: str  # relative to the project
     input_hash: str
 
@@ -52,10 +53,6 @@ class Plan:
     failures: list[dict]  # parameter files that could not be loaded
     params: dict[str, Parameters]  # area_id -> validated parameters
     policy: ThresholdPolicy  # the thresholds of the workspace's one protected table
-
-
-def digest(*parts: str) -> str:
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def in_project(path: Path, project: Path) -> str:
@@ -85,7 +82,7 @@ def plan(
     topics: list[str] | None = None,
 ) -> Plan:
     """The jobs of a run; broken parameter files become failures, not exceptions."""
-    jobs, failures, params_by_area = [], [], {}
+    jobs, publications, failures, params_by_area = [], [], [], {}
     try:
         defaults = load_defaults(parameter_dir)
     except IntmonError as exc:
@@ -117,6 +114,7 @@ def plan(
                 params.disclosure.reason,
             )
         wanted = [t for t in NOTEBOOK_TOPICS if t == OVERVIEW or t in params.topics]
+        output_dir = in_project(output_root / str(params.year) / area, project)
         for topic in wanted:
             if topics and topic not in topics:
                 continue
@@ -126,7 +124,7 @@ def plan(
                 file_sha256(nb),
                 file_sha256(path),
                 defaults_hash,
-                file_sha256(commentary) if commentary.exists() else "-",
+                _hash_or_dash(commentary),
                 fingerprint,
             )
             jobs.append(
@@ -136,8 +134,20 @@ def plan(
                     params.year,
                     in_project(path, project),
                     in_project(nb, project),
-                    in_project(output_root / str(params.year) / area, project),
+                    output_dir,
                     job_hash,
+                )
+            )
+        if not topics or PUBLICATION in topics:
+            publications.append(
+                Job(
+                    area,
+                    PUBLICATION,
+                    params.year,
+                    in_project(path, project),
+                    "",
+                    output_dir,
+                    _publication_hash(path, params, defaults_hash, fingerprint),
                 )
             )
     if areas:
@@ -147,7 +157,26 @@ def plan(
             for area in areas
             if area not in known
         ]
-    return Plan(jobs, failures, params_by_area, policy)
+    # publications last: they reuse the figures their area's topic reports drew
+    return Plan(jobs + publications, failures, params_by_area, policy)
+
+
+def _hash_or_dash(path: Path | None) -> str:
+    return file_sha256(path) if path is not None and path.is_file() else "-"
+
+
+def _publication_hash(path: Path, params: Parameters, defaults_hash: str, fingerprint: str):
+    """Everything an integrated report is made from: parameters, defaults, every commentary
+    file of the area, the logo, data and code (the topic notebooks are not among them)."""
+    folder = params.commentary_dir
+    commentary = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    return digest(
+        file_sha256(path),
+        defaults_hash,
+        *(f"{c.name}:{file_sha256(c)}" for c in commentary),
+        _hash_or_dash(params.logo_path),
+        fingerprint,
+    )
 
 
 def stamp_path(project: Path, job: Job) -> Path:
@@ -163,9 +192,16 @@ def is_current(project: Path, job: Job) -> bool:
     return (
         stamp.exists()
         and stamp.read_text().strip() == job.input_hash
-        and (out / f"{job.topic}.html").exists()
-        and (out / f"{job.topic}.ipynb").exists()
+        and all((out / name).exists() for name in expected_outputs(job))
     )
+
+
+def expected_outputs(job: Job) -> list[str]:
+    """The files a job must have written (the PDF only where a browser could print it)."""
+    if job.topic == PUBLICATION:
+        names = output_names(job.area_id)
+        return [names["report"], names["workbook"], names["values_csv"], names["values_parquet"]]
+    return [f"{job.topic}.ipynb", f"{job.topic}.html"]
 
 
 def manifest_entry(job: Job, status: str, error: str | None = None) -> dict:
@@ -178,6 +214,6 @@ def manifest_entry(job: Job, status: str, error: str | None = None) -> dict:
         "input_hash": job.input_hash,
         "status": status,
         "error": error,
-        "outputs": [f"{job.topic}.ipynb", f"{job.topic}.html"],
+        "outputs": expected_outputs(job),
         "duration": 0.0,
     }

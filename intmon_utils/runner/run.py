@@ -16,7 +16,7 @@ from typing import Protocol
 from .. import published
 from ..store import ObservationStore
 from .local import LocalPool
-from .outputs import write_indexes, write_workbooks
+from .outputs import write_indexes
 from .plan import Job, in_project, is_current, manifest_entry, plan
 
 
@@ -76,6 +76,10 @@ def run(
         stale.unlink(missing_ok=True)
     results = list(the_plan.failures)
     todo = [job for job in the_plan.jobs if force or not is_current(project, job)]
+    if force:  # redo the figures too, not only the reports
+        for job in todo:
+            for key in (project / job.output_dir / "figures").glob(".*.key"):
+                key.unlink(missing_ok=True)
     pending = set(todo)
     results += [manifest_entry(job, "skipped") for job in the_plan.jobs if job not in pending]
     skipped = len(the_plan.jobs) - len(todo)
@@ -96,7 +100,6 @@ def run(
     bar.close()
 
     synthetic = store.is_synthetic()
-    write_workbooks(store, the_plan, output_root, synthetic)
     return results, write_indexes(store, the_plan, output_root, results, synthetic)
 
 
@@ -108,4 +111,6 @@ def summary(results: list[dict]) -> str:
         f"intmon run: {ok} reports written, {skipped} unchanged (skipped), {len(failed)} failed"
     ]
     lines += [f"  FAILED {r['job']}: {r['error']}" for r in failed]
+    notes = dict.fromkeys(n for r in results for n in r.get("notes") or [])
+    lines += [f"  note: {n}" for n in notes]
     return "\n".join(lines)
