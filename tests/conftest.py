@@ -27,6 +27,11 @@ REALDATA_MISSING = (
     f"folder described in docs/realdata.md (backtests against published values)"
 )
 needs_realdata = pytest.mark.skipif(not REALDATA.is_dir(), reason=REALDATA_MISSING)
+# The runs of the tests print no PDF (about 3 s per area): the PDF tests name the browser
+# themselves (tests/test_publication.py). Set before any run starts, inherited by every
+# ``intmon`` subprocess.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+os.environ["INTMON_CHROMIUM"] = str(PROJECT / "tests" / "no-chromium-in-test-runs")
 
 
 @pytest.fixture(scope="session")

@@ -11,15 +11,12 @@ does so where it is missing).
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from intmon_utils import catalogue_doc, runner
 
-from conftest import make_project
+from conftest import CHROMIUM, make_project
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM, reason="Chromium not installed (apt-get install -y chromium)"),

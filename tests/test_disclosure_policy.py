@@ -47,3 +47,17 @@ def test_the_policy_of_a_parameter_folder(tmp_path):
 def test_a_workspace_at_one_threshold_shares_the_uniform_tables(tmp_path):
     (tmp_path / "99101000.yml").write_text('area_id: "99101000"\nname: A\n', encoding="utf-8")
     assert workspace_policy(tmp_path, AREAS) == ThresholdPolicy.uniform(3, 30)
+
+
+def test_the_policy_is_read_again_only_when_a_parameter_file_or_the_hierarchy_changes(tmp_path):
+    a = tmp_path / "99101000.yml"
+    a.write_text('area_id: "99101000"\nname: A\n', encoding="utf-8")
+    first = workspace_policy(tmp_path, AREAS)
+    assert workspace_policy(tmp_path, AREAS.copy()) is first  # kept: nothing changed
+    a.write_text('area_id: "99101000"\nname: A\ndisclosure: {min_count: 7}\n', encoding="utf-8")
+    changed = workspace_policy(tmp_path, AREAS)
+    assert changed.of_area("99101000")[0] == 7  # an edited file is read again
+    moved = AREAS.assign(parent_id=AREAS["parent_id"].replace({"99101000": "99"}))
+    assert workspace_policy(tmp_path, moved).of_area("99101000-01")[0] == 3  # new hierarchy
+    (tmp_path / "99102000.yml").write_text('area_id: "99102000"\nname: B\n', encoding="utf-8")
+    assert workspace_policy(tmp_path, AREAS) is not changed  # a new file

@@ -14,9 +14,9 @@ import pytest
 from intmon_utils.config.parameters import load_parameters
 from intmon_utils.errors import ParameterError
 from intmon_utils.publication import document
-from intmon_utils.publication.pdf import find_chromium, print_pdf
+from intmon_utils.publication.pdf import print_pdf
 
-from conftest import make_project
+from conftest import CHROMIUM, make_project
 
 CHAPTERS = ["summary", "education", "labor", "housing", "participation"]
 BACK_MATTER = ["availability", "methods", "symbols", "imprint"]
@@ -213,7 +213,7 @@ def test_css_strings_cannot_break_out_of_the_style_element():
 
 
 needs_chromium = pytest.mark.skipif(
-    find_chromium() is None, reason="Chromium not installed (apt-get install -y chromium)"
+    CHROMIUM is None, reason="Chromium not installed (apt-get install -y chromium)"
 )
 
 
@@ -223,7 +223,7 @@ def test_pdf_is_a4_tagged_with_outline_and_no_text_outside_the_page(city, tmp_pa
     pypdf = pytest.importorskip("pypdf")
     html_path = tmp_path / "report.html"
     html_path.write_text(city, encoding="utf-8")
-    pdf = print_pdf(html_path, tmp_path / "report.pdf")
+    pdf = print_pdf(html_path, tmp_path / "report.pdf", CHROMIUM)
     reader = pypdf.PdfReader(pdf)
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "de"
@@ -263,12 +263,12 @@ def _flatten(outline):
 
 @pytest.mark.slow
 def test_run_makes_the_publication_in_a_job_and_redoes_it_only_when_its_inputs_change(
-    demo_store, tmp_path, monkeypatch
+    demo_store, tmp_path
 ):
     from intmon_utils import runner
     from intmon_utils.publication import output_names
 
-    monkeypatch.setenv("INTMON_CHROMIUM", str(tmp_path / "no-such-browser"))
+    # (the test runs print no PDF: conftest points INTMON_CHROMIUM to no browser)
     project = make_project(tmp_path, ["99101000"])
 
     def run():

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..comparisons import report_areas
-from ..config.parameters import discover, load_defaults, load_parameters
+from ..config.parameters import DEFAULTS_FILE, discover, load_defaults, load_parameters
 from ..errors import IntmonError
 
 
@@ -86,7 +86,36 @@ class ThresholdPolicy:
 
 def workspace_policy(parameter_dir: str | Path, areas: pd.DataFrame) -> ThresholdPolicy:
     """The policy of a parameter folder: every parameter file's report and the areas it
-    shows (a file that does not load makes no report, so it sets no threshold)."""
+    shows (a file that does not load makes no report, so it sets no threshold).
+
+    Kept per process while the parameter files (name, size, modification time) and the area
+    hierarchy are unchanged: a warm kernel making report after report of a 400-Kreise
+    workspace reads the 400 files once, not once per report."""
+    files = [Path(parameter_dir) / DEFAULTS_FILE, *discover(parameter_dir)]
+    stamp = tuple((str(p), st.st_mtime_ns, st.st_size) for p in files if (st := _stat(p)))
+    hierarchy = areas[["area_id", "parent_id", "level"]]
+    key = (str(Path(parameter_dir).resolve()), stamp, _digest(hierarchy))
+    if key not in _POLICIES:
+        _POLICIES.clear()  # one workspace per process is the rule; never grow
+        _POLICIES[key] = _read_policy(parameter_dir, areas)
+    return _POLICIES[key]
+
+
+_POLICIES: dict[tuple, ThresholdPolicy] = {}
+
+
+def _stat(path: Path):
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
+
+
+def _digest(frame: pd.DataFrame) -> int:
+    return int(pd.util.hash_pandas_object(frame, index=False).sum())
+
+
+def _read_policy(parameter_dir: str | Path, areas: pd.DataFrame) -> ThresholdPolicy:
     defaults = load_defaults(parameter_dir)
     reports = []
     for path in discover(parameter_dir):
