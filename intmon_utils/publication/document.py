@@ -24,7 +24,7 @@ from ..report.commentary import FINDINGS, SUMMARY, read_commentary, shift_headin
 from ..report.html import Section
 from ..texts import text
 from ..topics import topic_label
-from .summary import GOAL_STATES, summary_table
+from .summary import summary_table
 
 CSS = Path(__file__).resolve().parent.parent / "templates" / "report.css"
 SECTION_LEVEL = 3  # chapters are <h2>, their sections <h3>
@@ -47,7 +47,7 @@ class Chapter:
     parts: list[Part] = field(default_factory=list)
 
 
-def report_title(params: Parameters) -> str:
+def publication_title(params: Parameters) -> str:
     """The title of the integrated report (parameter ``publication.title`` or the default)."""
     return params.publication.title or text(
         "publication_title", params.language, name=params.name, year=params.year
@@ -74,7 +74,7 @@ def render(reports: list[Report]) -> str:
         _symbols(first),
         _imprint(first),
     ]
-    title = report_title(params)
+    title = publication_title(params)
     return pages.render(
         "report.html",
         lang=params.language,
@@ -89,7 +89,6 @@ def render(reports: list[Report]) -> str:
         chapters=chapters,
         css=CSS.read_text(encoding="utf-8"),
         page_css=_page_css(first, title),
-        goal_states=GOAL_STATES,
     )
 
 

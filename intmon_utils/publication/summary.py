@@ -7,11 +7,10 @@ from __future__ import annotations
 from html import escape
 
 from ..comparisons import goal_status
+from ..report import selection
 from ..report.context import ReportContext
 from ..report.summary import topic_goals
 from ..topics import topic_label
-
-GOAL_STATES = ("reached", "on_track", "off_track", "no_data")  # CSS classes goal-<state>
 
 
 def summary_table(ctx: ReportContext) -> str:
@@ -73,13 +72,8 @@ def _gap(ctx: ReportContext, ind, group: str, year: int) -> str:
     """The gap of ``group`` to the reference group (``""`` when the indicator has none)."""
     if not ind.reference_group:
         return ""
-    g = ctx.gaps
-    row = g[
-        (g["indicator_id"] == ind.id)
-        & (g["group"] == group)
-        & (g["year"] == year)
-        & (g["sex"] == "total")
-    ]
+    gaps = selection.shown_gaps(ctx.gaps, ind.id, year)
+    row = gaps[gaps["group"] == group]
     if row.empty:
         return ""
     shown = ctx.fmt_difference(ind, row["gap"].iloc[0], row["status"].iloc[0])
