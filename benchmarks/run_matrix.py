@@ -11,10 +11,12 @@ a. the naive loop: ``papermill`` then ``jupyter nbconvert --to html --no-input``
 b. ``intmon run`` over the full matrix with ``--workers`` processes (``--force``);
 c. the floor: the notebooks' code cells executed as plain Python in a process pool of the
    same size, figures and HTML sections rendered, no notebook machinery (over the full
-   matrix, or an evenly spread sample of ``--floor`` reports). It starts, like
-   ``intmon run --force``, without cached figures. (Not yet the warm kernel's hygiene: with
-   ``kernel_state``'s baseline and reset in the floor's processes the pool broke on
-   2026-11-30; see benchmarks/README.md.)
+   matrix, or an evenly spread sample of ``--floor`` reports). It keeps the hygiene of a
+   warm kernel (the same baseline after the shared imports; between two reports the
+   namespace dropped, the garbage collected as IPython's reset does, then the same
+   ``restore_baseline``: figures closed, settings restored, collector frozen) and starts,
+   like ``intmon run --force``, without cached figures; what it leaves out is exactly the
+   notebook machinery (kernel, papermill, nbconvert);
 d. ``intmon run`` again with nothing changed, and after changing one Kreis's parameters;
 e. the publications (integrated report, PDF, Tabellenband) of an evenly spread sample of
    ``--publications`` Kreise after their topic reports, with the seconds per step from the
@@ -223,8 +225,10 @@ def _floor_init(project: str) -> None:
     import nbformat
 
     import intmon_utils.report  # noqa: F401  (the same imports a kernel pays once)
+    from intmon_utils.runner import kernel_state
 
     os.chdir(project)
+    kernel_state.take_baseline()  # the warm kernel's hygiene, without the kernel
     for topic in TOPICS:
         nb = nbformat.read(Path(project) / "notebooks" / f"{topic}.ipynb", 4)
         _CELLS[topic] = [
@@ -236,6 +240,15 @@ def _floor_init(project: str) -> None:
 
 def floor_report(job) -> None:
     """The notebook's cells as plain Python; every displayed section rendered to HTML."""
+    import gc
+
+    from intmon_utils.runner import kernel_state
+
+    # between two notebooks the kernel resets: IPython's reset collects the garbage, then the
+    # baseline is restored and the survivors frozen. Without the collection every freeze
+    # would keep the previous report's cyclic garbage (figures) for good.
+    gc.collect()
+    kernel_state.restore_baseline()
     ns = {
         "area_id": job.area_id,
         "topic": job.topic,

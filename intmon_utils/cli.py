@@ -37,7 +37,7 @@ def cmd_demo_data(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .runner import run, summary
+    from .runner import failed_now, run, summary
     from .store import ObservationStore
     from .synthetic import write_demo_data
     from .workspace import require_workspace
@@ -66,7 +66,7 @@ def cmd_run(args) -> int:
     print(summary(results))
     if index:
         print(f"index: {index}")
-    return 1 if any(r["status"] == "failed" for r in results) else 0
+    return 1 if failed_now(results) else 0
 
 
 def _tables(args, store):

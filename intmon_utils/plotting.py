@@ -179,17 +179,24 @@ def publish(
     key_file.unlink(missing_ok=True)
     png = b""
     for ext, path in zip(formats, paths):
-        buf = io.BytesIO()
-        fig.savefig(
-            buf, format=ext, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None
-        )
+        data = render(fig, ext)
         if ext == "png":
-            png = buf.getvalue()
-        write_bytes(path, buf.getvalue())
+            png = data
+        write_bytes(path, data)
     plt.close(fig)
     if key:
         write_bytes(key_file, key.encode())
     return _img(png, alt), paths
+
+
+def render(fig, ext: str) -> bytes:
+    """The figure as PNG or SVG (an SVG without its date, so that a rerun gives the same
+    bytes)."""
+    buf = io.BytesIO()
+    fig.savefig(
+        buf, format=ext, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None
+    )
+    return buf.getvalue()
 
 
 def _img(png: bytes, alt: str) -> str:

@@ -212,15 +212,22 @@ def write_tabellenband(
     return path
 
 
-def write_values(table: pd.DataFrame, area_id: str, stem: Path, synthetic: bool) -> list[Path]:
-    """Every published value of ``area_id``, one row per value, as ``<stem>.csv`` (UTF-8,
-    ``,``, decimal point) and ``<stem>.parquet``; values without a number carry their
-    symbol."""
-    t = table[table["area_id"] == area_id].copy()
+def value_rows(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
+    """Published values as machines read them, one per row: a value without a number has
+    its symbol and no numerator or denominator; demo data say so in every row."""
+    t = table.copy()
     t["symbol"] = t["status"].map(symbol)
     t.loc[~t["status"].isin(VALUED_INDICATORS), ["value", "numerator", "denominator"]] = None
     if synthetic:
         t["data_origin"] = text("report_data_origin", "en")
+    return t
+
+
+def write_values(table: pd.DataFrame, area_id: str, stem: Path, synthetic: bool) -> list[Path]:
+    """Every published value of ``area_id``, one row per value, as ``<stem>.csv`` (UTF-8,
+    ``,``, decimal point) and ``<stem>.parquet``; values without a number carry their
+    symbol."""
+    t = value_rows(table[table["area_id"] == area_id], synthetic)
     written = []
     for suffix, write in (
         (".csv", lambda p: t.to_csv(p, index=False, encoding="utf-8")),

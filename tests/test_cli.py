@@ -47,7 +47,7 @@ def test_run_two_areas_with_one_broken_parameter_file(demo_store, tmp_path):
     assert all(
         len(j["input_hash"]) == 16 and j["duration"] > 0 for j in manifest if j["status"] == "ok"
     )
-    index = (year_dir / "index.html").read_text()
+    index = (year_dir / "reports.html").read_text()
     for area in ("99104000", "99204"):
         for topic in TOPICS:
             assert f'href="{area}/{topic}.html"' in index

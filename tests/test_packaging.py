@@ -17,6 +17,7 @@ NOT_RUNTIME = {
     "python",
     "pip",
     "pytest",
+    "pytest-xdist",
     "hypothesis",
     "ruff",
     "playwright",

@@ -5,6 +5,7 @@ import pytest
 from intmon_utils.config.parameter_docs import DOC, reference_table
 from intmon_utils.config.parameters import (
     Parameters,
+    WorkspaceSettings,
     discover,
     load_defaults,
     load_parameters,
@@ -183,7 +184,7 @@ def test_defaults_without_file_are_the_model_defaults(tmp_path):
 
 
 def test_every_key_is_documented():
-    assert set(DOC) == set(Parameters.model_fields)
+    assert set(DOC) == set(Parameters.model_fields) | set(WorkspaceSettings.model_fields)
 
 
 @pytest.mark.parametrize(

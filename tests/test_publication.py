@@ -296,10 +296,12 @@ def test_run_makes_the_publication_in_a_job_and_redoes_it_only_when_its_inputs_c
     # without a browser: no PDF, said once in the run's summary, no link to one
     assert not (out / names["pdf"]).exists()
     assert "no PDF" in runner.summary(results)
-    page = index.read_text(encoding="utf-8")
+    page = (index.parent / "reports.html").read_text(encoding="utf-8")
     assert 'href="99101000/99101000_report.html"' in page
     assert 'href="99101000/99101000_indicators.xlsx"' in page
-    assert "_report.pdf" not in page
+    area_page = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="99101000_report.html"' in area_page
+    assert "_report.pdf" not in page + area_page
 
     again, _ = run()
     assert again[0]["status"] == "skipped"

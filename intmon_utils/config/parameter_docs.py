@@ -7,7 +7,7 @@ import yaml
 
 from ..topics import REPORT_TOPICS
 from .loading import StrictModel
-from .parameters import FIGURE_FORMATS, Parameters, SharedSettings
+from .parameters import FIGURE_FORMATS, Parameters, WorkspaceSettings
 
 DOC = {  # key: (type, allowed values, meaning) for docs/parameters.md
     "area_id": (
@@ -66,11 +66,23 @@ DOC = {  # key: (type, allowed values, meaning) for docs/parameters.md
         "<variable, group or indicator id>: reason",
         "Why data are missing here; shown where an indicator cannot be computed.",
     ),
+    "portal": (
+        "mapping (defaults.yml only)",
+        "{title, publisher, contact, enforcement, statement_date: YYYY-MM-DD, licence, "
+        "ranking: true|false, series_areas: [area ids]}",
+        "The portal of the whole workspace (outputs/<year>/index.html). contact is the "
+        "feedback contact and enforcement the Land's enforcement body in the accessibility "
+        "statement (BITV 2.0); licence of the downloads (dl-de/by-2-0, dl-de/zero-2-0, "
+        "cc-by-4.0, cc0-1.0 or any text); ranking adds ranks and value order to the "
+        "indicator pages (the IntMK report does not rank); series_areas are the areas of "
+        "the time-series panels (default: the portal's areas if at most 12, else the 12 "
+        "largest).",
+    ),
 }
 
 
 def _default_text(name: str) -> str:
-    field = Parameters.model_fields[name]
+    field = {**WorkspaceSettings.model_fields, **Parameters.model_fields}[name]
     if field.is_required():
         return "required"
     value = field.get_default(call_default_factory=True)
@@ -96,7 +108,7 @@ def reference_table() -> str:
         "| key | type | allowed values | default | meaning |",
         "|---|---|---|---|---|",
     ]
-    for key in ("area_id", "name", *SharedSettings.model_fields):
+    for key in ("area_id", "name", *WorkspaceSettings.model_fields):
         kind, allowed, meaning = DOC[key]
         lines.append(f"| `{key}` | {kind} | {allowed} | {_default_text(key)} | {meaning} |")
     lines += [

@@ -10,18 +10,18 @@ The model is also the source of the reference table ``docs/parameters.md`` (``in
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, field_validator
 
-from ..area_ids import AREA_ID_HINT, QUOTE_HINT, is_valid_area_id
 from ..catalogue import load_catalogue
 from ..errors import CatalogueError, ParameterError
 from ..topics import REPORT_TOPICS
-from .loading import StrictModel, deep_merge, describe, parse, read_yaml
+from .loading import StrictModel, deep_merge, parse, read_yaml
+from .portal import Portal
+from .types import AreaId, Count, IsoDate, Text, Year, _text
 
 DEFAULTS_FILE = "defaults.yml"
 FIGURE_FORMATS = ("png", "svg")
@@ -34,32 +34,6 @@ IMAGE_TYPES = {
 RELEASE_STATES = ("draft", "released")
 Topic = Literal[REPORT_TOPICS]
 FigureFormat = Literal[FIGURE_FORMATS]
-
-
-def _area_id(value):
-    if not isinstance(value, str):
-        raise ValueError(
-            f"must be a quoted text id, YAML read {value!r} "
-            f"({type(value).__name__}) -> {QUOTE_HINT}"
-        )
-    if not is_valid_area_id(value):
-        raise ValueError(f"malformed area id {value!r} -> {AREA_ID_HINT}")
-    return value
-
-
-def _text(value):
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"must be a non-empty text, got {describe(value)}")
-    return value
-
-
-def _year(value):
-    if isinstance(value, bool) or not isinstance(value, int) or not 1990 <= value <= 2100:
-        raise ValueError(
-            f"must be a year such as 2024, got {describe(value)} -> write the year "
-            f"as a number without quotes"
-        )
-    return value
 
 
 def _known_indicator(value):
@@ -109,24 +83,9 @@ def _relative_image(value):
     return value
 
 
-def _iso_date(value):
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    _text(value)
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise ValueError(f"must be a date such as 2025-03-31, got {describe(value)}") from None
-
-
-AreaId = Annotated[str, BeforeValidator(_area_id)]
-Text = Annotated[str, BeforeValidator(_text)]
-Year = Annotated[int, BeforeValidator(_year)]
 IndicatorId = Annotated[str, AfterValidator(_known_indicator)]
 TargetKey = Annotated[str, AfterValidator(_target_key)]
-Count = Annotated[int, Field(ge=1)]
 ImagePath = Annotated[str, BeforeValidator(_relative_image)]
-IsoDate = Annotated[str, BeforeValidator(_iso_date)]
 
 
 class IndicatorChoice(StrictModel):
@@ -229,6 +188,15 @@ class SharedSettings(StrictModel):
         return self.disclosure.min_count, self.disclosure.min_cases
 
 
+class WorkspaceSettings(SharedSettings):
+    """``defaults.yml``: the keys shared by every area, and those of the whole workspace."""
+
+    portal: Portal = Portal()
+
+
+WORKSPACE_KEYS = tuple(set(WorkspaceSettings.model_fields) - set(SharedSettings.model_fields))
+
+
 class Parameters(SharedSettings):
     """One municipality's parameter file merged over the defaults."""
 
@@ -278,7 +246,7 @@ def _check_goal_groups(params: Parameters, path: Path) -> None:
             raise ParameterError(path, f"targets.{key}.group", f"must be one of {list(groups)}")
 
 
-def load_defaults(parameter_dir: str | Path) -> SharedSettings:
+def load_defaults(parameter_dir: str | Path) -> WorkspaceSettings:
     """``defaults.yml`` of a parameter folder (all defaults when there is none)."""
     path = Path(parameter_dir) / DEFAULTS_FILE
     raw = read_yaml(path, ParameterError) if path.exists() else {}
@@ -288,20 +256,26 @@ def load_defaults(parameter_dir: str | Path) -> SharedSettings:
                 path,
                 key,
                 "is not a shared default",
-                f"allowed here: {', '.join(SharedSettings.model_fields)}",
+                f"allowed here: {', '.join(WorkspaceSettings.model_fields)}",
             )
-    settings = parse(SharedSettings, raw, path, ParameterError, "docs/parameters.md")
+    settings = parse(WorkspaceSettings, raw, path, ParameterError, "docs/parameters.md")
     _check_floor(path, raw, settings, FLOOR)
     return settings
 
 
-def load_parameters(path: str | Path, defaults: SharedSettings | None = None) -> Parameters:
+def load_parameters(path: str | Path, defaults: WorkspaceSettings | None = None) -> Parameters:
     """Load one parameter file, merge it over the defaults (deeply) and validate it."""
     path = Path(path)
     if defaults is None:
         defaults = load_defaults(path.parent)
     raw = read_yaml(path, ParameterError, "parameter file")
-    merged = deep_merge(defaults.model_dump(exclude_unset=True), raw)
+    for key in WORKSPACE_KEYS:
+        if key in raw:
+            raise ParameterError(
+                path, key, "is a setting of the whole workspace", f"set it in {DEFAULTS_FILE}"
+            )
+    shared = defaults.model_dump(exclude_unset=True, exclude=set(WORKSPACE_KEYS))
+    merged = deep_merge(shared, raw)
     params = parse(Parameters, merged, path, ParameterError, "docs/parameters.md")
     if path.stem != params.area_id:
         raise ParameterError(

@@ -4,12 +4,13 @@
 - ``execute``   one report in a warm kernel, exported as HTML
 - ``kernel``, ``kernel_state``   the warm kernel and its proven reset between notebooks
 - ``local``, ``dask``   the two executors: local worker pool, Dask cluster
-- ``outputs``   workbooks, manifest and index page of a run
+- ``outputs``   the manifest of the whole workspace (a partial run keeps the rest) and
+  the portal
 - ``run``       ``intmon run``: plan, execute, write
 """
 
 from .execute import execute
 from .plan import Job, plan
-from .run import run, summary
+from .run import failed_now, run, summary
 
-__all__ = ["Job", "execute", "plan", "run", "summary"]
+__all__ = ["Job", "execute", "failed_now", "plan", "run", "summary"]

@@ -33,6 +33,7 @@ from pathlib import Path
 from .. import export
 from ..errors import IntmonError
 from ..fileio import write_bytes, write_text
+from ..manifest import FAILED, OK
 from ..publication import PUBLICATION
 from .execute import execute
 from .plan import Job, manifest_entry, stamp_path
@@ -59,7 +60,7 @@ def remote_execute(job: Job, worker_project: str, data_dir: str, cell_timeout: i
     if not (project / job.notebook).is_file():
         return manifest_entry(
             job,
-            "failed",
+            FAILED,
             error=(
                 f"worker {socket.gethostname()} cannot see {project / job.notebook} -> install "
                 f"the project at {project} on every worker, or pass --worker-project with its "
@@ -67,7 +68,7 @@ def remote_execute(job: Job, worker_project: str, data_dir: str, cell_timeout: i
             ),
         )
     result = execute(job, str(project), data_dir, cell_timeout)
-    if result["status"] == "ok":
+    if result["status"] == OK:
         result["files"] = report_files(project, job, result["outputs"])
     return result
 
@@ -75,7 +76,7 @@ def remote_execute(job: Job, worker_project: str, data_dir: str, cell_timeout: i
 def receive(project: Path, job: Job, result: dict) -> dict:
     """Write a report's files on the client; the input stamp last."""
     files = result.pop("files", {})
-    if result["status"] != "ok":
+    if result["status"] != OK:
         return result
     stamp_path(project, job).unlink(missing_ok=True)
     for rel, data in files.items():
@@ -126,6 +127,6 @@ class DaskCluster:
                 try:
                     result = future.result()
                 except Exception as exc:  # the worker died or the task could not run
-                    yield manifest_entry(job, "failed", error=f"{type(exc).__name__}: {exc}")
+                    yield manifest_entry(job, FAILED, error=f"{type(exc).__name__}: {exc}")
                     continue
                 yield receive(project, job, result)

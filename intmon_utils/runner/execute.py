@@ -17,6 +17,7 @@ import nbformat
 from .. import export
 from ..config.parameters import load_parameters
 from ..fileio import write_text
+from ..manifest import FAILED, OK
 from ..publication import PUBLICATION, write_publication
 from ..topics import report_title
 from .kernel import WarmKernel
@@ -51,7 +52,7 @@ def execute(job: Job, project: str, data_dir: str, cell_timeout: int | None = No
     start = time.perf_counter()
     project_path = Path(project)
     out_dir = project_path / job.output_dir
-    result = manifest_entry(job, "ok")
+    result = manifest_entry(job, OK)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         stamp_path(project_path, job).unlink(missing_ok=True)  # outdated until complete
@@ -65,7 +66,7 @@ def execute(job: Job, project: str, data_dir: str, cell_timeout: int | None = No
             _notebook(job, project, data_dir, cell_timeout)
         write_text(stamp_path(project_path, job), job.input_hash)  # last: the report is complete
     except Exception as exc:  # isolate the failure; it is reported in the manifest
-        result["status"] = "failed"
+        result["status"] = FAILED
         result["error"] = _error_text(exc)
         result["traceback"] = traceback.format_exc(limit=3)[-2000:]
     result["duration"] = round(time.perf_counter() - start, 3)

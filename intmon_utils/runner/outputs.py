@@ -1,36 +1,69 @@
-"""What a run writes besides the reports: per year the manifest and the index page."""
+"""What a run writes besides the reports: per year the manifest and the portal.
+
+Both describe the whole workspace, not only the jobs of the last run: a run over one area or
+one topic keeps every other report listed (``merged_entries``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .. import availability, export, published
-from ..fileio import write_text
-from ..publication import output_names
+from .. import manifest, portal
+from ..manifest import FAILED, SKIPPED, STALE
 from ..store import ObservationStore
-from .plan import Plan
+from .plan import Plan, expected_outputs, is_current, manifest_entry
+
+
+def merged_entries(
+    project: Path, whole: Plan, results: list[dict], output_root: Path
+) -> list[dict]:
+    """The manifest of the workspace: this run's results, and for every other planned job
+    what is on disk. A report made from today's inputs is ``skipped`` (current), one made
+    from other inputs ``stale``; an earlier failure stays listed (``earlier``) until the job
+    runs again. Jobs of areas whose parameter file is gone are dropped."""
+    entries = list(results)
+    done = {r["job"] for r in results}
+    earlier = {
+        e["job"]: e
+        for year in {p.year for p in whole.params.values()}
+        for e in manifest.read(output_root / str(year) / manifest.FILE)
+    }
+    entries += [f for f in whole.failures if f["job"] not in done]
+    for job in whole.jobs:
+        if job.name in done:
+            continue
+        before = earlier.get(job.name, {})
+        out = Path(project) / job.output_dir
+        if is_current(project, job):
+            entry = manifest_entry(job, SKIPPED)
+        elif all((out / name).exists() for name in expected_outputs(job)):
+            entry = manifest_entry(job, STALE)
+        elif before.get("status") == FAILED and before.get("input_hash") == job.input_hash:
+            entries.append({**before, "earlier": True})
+            continue
+        else:
+            continue  # never made
+        entry.update(
+            {k: before[k] for k in ("duration", "timings", "notes", "outputs") if k in before}
+        )
+        entries.append(entry)
+    return entries
 
 
 def write_indexes(
-    store: ObservationStore, the_plan: Plan, output_root: Path, results: list[dict], synthetic: bool
+    store: ObservationStore, whole: Plan, output_root: Path, entries: list[dict], synthetic: bool
 ) -> Path | None:
-    """Per year: the manifest and the index page with each area's data availability."""
-    names = store.read_areas().set_index("area_id")["name"].to_dict()
-    names.update({a: p.name for a, p in the_plan.params.items()})
-    by_year: dict[int, list[dict]] = {p.year: [] for p in the_plan.params.values()}
-    for r in results:
-        year = r.get("year") or (max(by_year) if by_year else None)
+    """Per year: the manifest and the portal; returns the last start page."""
+    by_year: dict[int, list[dict]] = {p.year: [] for p in whole.params.values()}
+    for e in entries:
+        year = e.get("year") or (max(by_year) if by_year else None)
         if year is not None:
-            by_year.setdefault(year, []).append(r)
-    index_path = None
-    for year, entries in by_year.items():
+            by_year.setdefault(year, []).append(e)
+    start = None
+    for year, of_year in by_year.items():
         year_dir = output_root / str(year)
         year_dir.mkdir(parents=True, exist_ok=True)
-        entries = sorted(entries, key=lambda e: e["job"])
-        export.write_manifest(year_dir / "manifest.json", entries)
-        shown = sorted({e["area_id"] for e in entries if e["area_id"] in the_plan.params})
-        matrix = availability.summary(published.indicators(store, the_plan.policy), year, shown)
-        with_pdf = frozenset(a for a in shown if (year_dir / a / output_names(a)["pdf"]).is_file())
-        page = export.index_page(year, entries, names, matrix, synthetic, with_pdf=with_pdf)
-        index_path = write_text(year_dir / "index.html", page)
-    return index_path
+        of_year = sorted(of_year, key=lambda e: e["job"])
+        manifest.write(year_dir / manifest.FILE, of_year)
+        start = portal.build(store, whole, of_year, year, year_dir, synthetic)
+    return start

@@ -16,6 +16,7 @@ from .. import published
 from ..config.parameters import (
     DEFAULTS_FILE,
     Parameters,
+    WorkspaceSettings,
     discover,
     load_defaults,
     load_parameters,
@@ -23,6 +24,7 @@ from ..config.parameters import (
 from ..disclosure.policy import ThresholdPolicy, workspace_policy
 from ..errors import IntmonError
 from ..fileio import digest, file_sha256
+from ..manifest import FAILED
 from ..publication import PUBLICATION, output_names
 from ..store import ObservationStore
 from ..topics import NOTEBOOK_TOPICS, OVERVIEW
@@ -53,6 +55,7 @@ class Plan:
     failures: list[dict]  # parameter files that could not be loaded
     params: dict[str, Parameters]  # area_id -> validated parameters
     policy: ThresholdPolicy  # the thresholds of the workspace's one protected table
+    settings: WorkspaceSettings  # defaults.yml (the portal's settings among them)
 
 
 def in_project(path: Path, project: Path) -> str:
@@ -67,7 +70,7 @@ def failure(job: str, area_id: str, error: str) -> dict:
         "job": job,
         "area_id": area_id,
         "topic": "*",
-        "status": "failed",
+        "status": FAILED,
         "error": error,
         "duration": 0.0,
     }
@@ -91,6 +94,7 @@ def plan(
             [failure(str(parameter_dir / DEFAULTS_FILE), "?", str(exc))],
             {},
             ThresholdPolicy.uniform(),
+            WorkspaceSettings(),
         )
     policy = workspace_policy(parameter_dir, store.read_areas())
     fingerprint = digest(published.cache_key(store), policy.key())
@@ -158,7 +162,7 @@ def plan(
             if area not in known
         ]
     # publications last: they reuse the figures their area's topic reports drew
-    return Plan(jobs + publications, failures, params_by_area, policy)
+    return Plan(jobs + publications, failures, params_by_area, policy, defaults)
 
 
 def _hash_or_dash(path: Path | None) -> str:

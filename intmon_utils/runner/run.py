@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Protocol
 
 from .. import published
+from ..manifest import FAILED, OK, SKIPPED, STALE
 from ..store import ObservationStore
 from .local import LocalPool
-from .outputs import write_indexes
+from .outputs import merged_entries, write_indexes
 from .plan import Job, in_project, is_current, manifest_entry, plan
 
 
@@ -56,11 +57,14 @@ def run(
     scheduler: str | None = None,
     worker_project: str | None = None,
 ) -> tuple[list[dict], Path | None]:
-    """Run the matrix; return the manifest entries and the path of the last index page.
+    """Run the matrix; return the manifest entries of the whole workspace and the path of
+    the last start page.
 
     A report whose inputs are unchanged and whose outputs exist is skipped (``force`` redoes
     it). Every file is written atomically and the input stamp last, so a run killed at any
-    point leaves complete reports or none, and the next run does the rest. With
+    point leaves complete reports or none, and the next run does the rest. A partial run
+    (``areas``, ``topics``) keeps every other report in the manifest and the portal, marked
+    ``stale`` where its inputs changed since it was made. With
     ``scheduler`` the reports are made by the workers of that Dask cluster;
     ``worker_project`` is where the workers find the project.
     """
@@ -81,7 +85,7 @@ def run(
             for key in (project / job.output_dir / "figures").glob(".*.key"):
                 key.unlink(missing_ok=True)
     pending = set(todo)
-    results += [manifest_entry(job, "skipped") for job in the_plan.jobs if job not in pending]
+    results += [manifest_entry(job, SKIPPED) for job in the_plan.jobs if job not in pending]
     skipped = len(the_plan.jobs) - len(todo)
     bar = tqdm(
         total=len(the_plan.jobs),
@@ -96,21 +100,38 @@ def run(
     for result in executor(todo, project, data_rel, cell_timeout):
         results.append(result)
         bar.update()
-        bar.set_postfix(failed=sum(r["status"] == "failed" for r in results), skipped=skipped)
+        bar.set_postfix(failed=sum(r["status"] == FAILED for r in results), skipped=skipped)
     bar.close()
 
+    # the manifest and the portal describe the whole workspace, not only this run's selection
+    whole = plan(project, parameter_dir, store, output_root) if areas or topics else the_plan
+    entries = merged_entries(project, whole, results, output_root)
     synthetic = store.is_synthetic()
-    return results, write_indexes(store, the_plan, output_root, results, synthetic)
+    return entries, write_indexes(store, whole, output_root, entries, synthetic)
+
+
+def failed_now(results: list[dict]) -> bool:
+    """Whether a job of this run failed (failures kept from an earlier run do not count)."""
+    return any(r["status"] == FAILED and not r.get("earlier") for r in results)
 
 
 def summary(results: list[dict]) -> str:
-    ok = sum(r["status"] == "ok" for r in results)
-    skipped = sum(r["status"] == "skipped" for r in results)
-    failed = [r for r in results if r["status"] == "failed"]
+    """What a run did, over the whole workspace's manifest entries."""
+    count = {s: sum(r["status"] == s for r in results) for s in (OK, SKIPPED, STALE)}
+    failed = [r for r in results if r["status"] == FAILED]
     lines = [
-        f"intmon run: {ok} reports written, {skipped} unchanged (skipped), {len(failed)} failed"
+        f"intmon run: {count[OK]} reports written, {count[SKIPPED]} unchanged (skipped), "
+        f"{sum(not r.get('earlier') for r in failed)} failed"
     ]
-    lines += [f"  FAILED {r['job']}: {r['error']}" for r in failed]
+    if count[STALE]:
+        lines.append(
+            f"  {count[STALE]} reports outside this run are stale (made from older inputs); "
+            "run without --area/--topic to update them"
+        )
+    lines += [
+        f"  FAILED {r['job']}{' (in an earlier run)' if r.get('earlier') else ''}: {r['error']}"
+        for r in failed
+    ]
     notes = dict.fromkeys(n for r in results for n in r.get("notes") or [])
     lines += [f"  note: {n}" for n in notes]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 
+from ..geometry import import_geometry
 from .ba import import_ba
 from .canonical import import_areas, import_observations
 from .district import import_district_table
@@ -31,6 +32,7 @@ IMPORTERS = {
     "register": import_register,
     "district": import_district_table,
     "survey": import_survey,
+    "geometry": import_geometry,
 }
 
 

@@ -1,4 +1,5 @@
-"""Generate the synthetic demo Land and write it into a data folder.
+"""Generate the synthetic demo Land (with its synthetic boundaries) and write it into a data
+folder.
 
 The generator draws a latent population per smallest unit (:mod:`.population`), derives every
 catalogue variable from it (:mod:`.variables`), sums the units up to cities, Landkreise and
@@ -14,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..geometry import write_boundaries
 from ..store import ObservationStore
+from .geometry import ATTRIBUTION, LICENCE, demo_boundaries
 from .land import SOURCE_ID, SURVEY_SOURCE_ID, areas_table, draw_units
 from .population import census_immigration_history, latent_population
 from .publication import council_and_staff, publish, publishable_cells
@@ -45,4 +48,8 @@ def write_demo_data(data_dir: str | Path, seed: int = 2024) -> ObservationStore:
     store.write_areas(areas)
     store.write_observations(observations, SOURCE_ID, origin=f"intmon demo generator (seed {seed})")
     store.write_survey(survey, SURVEY_SOURCE_ID, origin=f"intmon demo survey (seed {seed})")
+    shapes = demo_boundaries(areas, seed)
+    for level, part in shapes[shapes["land"]].groupby("level"):
+        source = {"attribution": ATTRIBUTION, "licence": LICENCE, "modified": False}
+        write_boundaries(store, part, level, source)
     return store
