@@ -203,7 +203,7 @@ def test_area_search_filters_the_list(browser, pages):
     page.close()
 
 
-@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("width", [1280, 390, 360])
 @pytest.mark.parametrize("name", ["index", "indicator", "area"])
 def test_portal_fits_the_screen_and_is_kept_as_screenshot(browser, pages, name, width):
     page = browser.new_page(viewport={"width": width, "height": 900})

@@ -151,6 +151,12 @@ def test_area_page_links_its_reports_and_shows_its_key_figures(site):
     r = _total(site["table"], "demography.foreign_share", "99101000", 2024)
     assert format_value(r["value"], r["status"], "percent", "de", with_unit=True) in page
     assert 'href="../indicators/demography.foreign_share.html"' in page
+    # the key figures as a download too: the area and its Land, values rounded as shown
+    assert 'href="key_figures_excel.csv"' in page
+    keys = pd.read_csv(site["year_dir"] / "99101000/key_figures.csv", dtype={"area_id": str})
+    assert set(keys["area_id"]) == {"99101000", "99"}
+    share = keys[(keys["area_id"] == "99101000") & (keys["indicator_id"] == r["indicator_id"])]
+    assert share["value"].iloc[0] == round(r["value"], 1)
 
 
 def test_downloads_hold_every_published_value_as_shown_and_no_secret_number(site):

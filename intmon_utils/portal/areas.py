@@ -13,8 +13,11 @@ from ..manifest import FAILED, STALE
 from ..publication import PUBLICATION, output_names
 from ..topics import NOTEBOOK_TOPICS, topic_label
 from ..vocabulary import load_vocabulary
+from . import downloads
 from .indicators import page_path
 from .site import Site
+
+KEY_FIGURES = "key_figures"  # stem of the downloads of an area's key figures
 
 
 def _links(site: Site, area: str, by_topic: dict[str, dict], year_dir: Path) -> dict:
@@ -103,6 +106,16 @@ def write_pages(
         by_area.setdefault(e["area_id"], {})[e["topic"]] = e
     vocab = load_vocabulary()
     for a in areas:
+        figures = _key_figures(site, comp, a["id"], a["land"])
+        files = {}
+        if figures:
+            keys = comp[
+                (comp["area_id"].isin([a["id"], a["land"]]))
+                & comp["indicator_id"].isin([i.id for i in load_catalogue() if i.key_figure])
+            ]
+            files = downloads.write_table(
+                downloads.machine_rows(keys), year_dir / a["id"] / KEY_FIGURES
+            )
         site.write(
             "area.html",
             year_dir / a["id"] / "index.html",
@@ -110,6 +123,10 @@ def write_pages(
             current="",
             area={**a, "level_label": vocab.label("area_level", a["level"], site.lang)},
             links=_links(site, a["id"], by_area.get(a["id"], {}), year_dir),
-            figures=_key_figures(site, comp, a["id"], a["land"]),
+            figures=figures,
+            downloads=[
+                {"href": path.name, "label": site.t(f"portal_download_{fmt}")}
+                for fmt, path in files.items()
+            ],
             legend=legend(site.lang),
         )

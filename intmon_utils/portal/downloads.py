@@ -26,6 +26,7 @@ import pyarrow.csv as pacsv
 
 from ..fileio import atomic_path, write_text
 from ..formatting import UNIT_DECIMALS
+from ..statuses import VALUED_INDICATORS, symbol
 from ..tabellenband import value_rows
 from ..texts import text
 from .site import Site
@@ -82,6 +83,14 @@ def rounded_as_shown(table: pd.DataFrame) -> pd.DataFrame:
                 rows = decimals == d
                 t.loc[rows, column] = t.loc[rows, column].astype(float).round(int(d))
     return t
+
+
+def machine_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Comparison rows (``values.comparison_table``) for a download: values rounded as
+    shown, no number where the status has none, the symbol beside the status."""
+    d = rows.drop(columns=["reference"]).assign(symbol=rows["status"].map(symbol))
+    d.loc[~d["status"].isin(VALUED_INDICATORS), ["value", "numerator", "denominator"]] = None
+    return rounded_as_shown(d)
 
 
 def write_values(

@@ -19,7 +19,7 @@ from ..catalogue_doc import entries as catalogue_entries
 from ..catalogue_doc import field_labels
 from ..fileio import write_text
 from ..formatting import UNIT_DECIMALS, format_number, format_value, legend, unit_label
-from ..statuses import VALUED_INDICATORS, symbol
+from ..statuses import VALUED_INDICATORS
 from ..vocabulary import load_vocabulary
 from . import downloads, figures, maps
 from .site import Site
@@ -129,14 +129,6 @@ def _table_rows(block: pd.DataFrame, columns: Columns, direction: str) -> tuple[
     return body, foot
 
 
-def _download_frame(block: pd.DataFrame) -> pd.DataFrame:
-    """The block's rows for the downloads: machine columns, values rounded as shown, no
-    number where the status has none."""
-    d = block.drop(columns=["reference"]).assign(symbol=block["status"].map(symbol))
-    d.loc[~d["status"].isin(VALUED_INDICATORS), ["value", "numerator", "denominator"]] = None
-    return downloads.rounded_as_shown(d)
-
-
 def write_pages(
     site: Site,
     comp: pd.DataFrame,
@@ -217,7 +209,7 @@ def _block(
         path = folder / f"{stem}.svg"
         alt = figures.comparison(block, ind, site.lang, ranked, level_label, note, path)
         chart = {"src": path.name, "alt": alt}
-    files = downloads.write_table(_download_frame(block), folder / stem)
+    files = downloads.write_table(downloads.machine_rows(block), folder / stem)
     year = int(block["year"].max())
     the_map = _map(site, ind, block, boundaries, folder / f"{stem}_map.svg", note, year)
     return {
@@ -240,8 +232,9 @@ def _block(
 
 
 def _map(site: Site, ind: Indicator, block: pd.DataFrame, boundaries, path: Path, note, year):
-    """The level's choropleth, when boundaries of the level are stored: the areas of the
-    block (not the references) with their shapes; those without a shape are named."""
+    """The level's choropleth, when boundaries of the level are stored and at least two
+    different values can be compared: the areas of the block (not the references) with
+    their shapes; those without a shape are named."""
     if boundaries is None:
         return None
     shapes, credit = boundaries
@@ -252,8 +245,8 @@ def _map(site: Site, ind: Indicator, block: pd.DataFrame, boundaries, path: Path
     }
     names = dict(zip(areas["area_id"], areas["name"]))
     drawn = set(shapes["area_id"]) & set(values)
-    if not any(values[a] is not None for a in drawn):
-        return None  # nothing to colour: the section says why there is no value
+    if len({values[a] for a in drawn} - {None}) < 2:
+        return None  # nothing to compare on a map (the section says why there is no value)
     title = f"{ind.text('name', site.lang)}, {year}"
     svg_text, alt = maps.choropleth(
         shapes,
