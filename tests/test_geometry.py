@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from intmon_utils import geometry
+from intmon_utils.choropleth import SCHEMES
 from intmon_utils.errors import DataError, MappingError
 from intmon_utils.portal import maps
 from intmon_utils.sources import IMPORTERS
@@ -152,7 +153,7 @@ def test_map_colours_valued_areas_by_class_and_hatches_the_others(demo_store):
     fills = re.findall(r'<path d="[^"]+" fill="([^"]+)"', svg)
     assert len(fills) == len(ids)
     assert fills.count("url(#no-value)") == 1
-    assert set(fills) - {"url(#no-value)"} <= set(maps.SCHEMES["lower_is_better"])
+    assert set(fills) - {"url(#no-value)"} <= set(SCHEMES["lower_is_better"])
     assert "Quantile (5 Klassen" in svg and "Beispiel-Umrisse" in svg
     assert "1 Gebiete ohne Wert" in alt and f"am höchsten {ids[-1]}" in alt
 

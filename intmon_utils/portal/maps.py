@@ -1,41 +1,19 @@
-"""Choropleth maps as SVG: the areas of one level coloured by class of their value.
-
-- Classes: quantiles (``mapclassify.Quantiles``; at most five, fewer when there are fewer
-  distinct values), the method named in the legend with each class's range.
-- Colours: one sequential ColorBrewer scheme per indicator direction, the same on every map
-  (higher is better: blues; lower is better: oranges; neutral: purples); darker is always more.
-- Areas without a value (secret, not collected, not meaningful) are hatched grey and
-  explained in the legend, never coloured as zero; areas without a shape are named.
-- Water areas are not land: the import keeps only the land rows and dissolves each area.
-- The attribution and licence of the boundaries stand under every map.
-"""
+"""Choropleth maps as SVG for the portal: the areas of one level coloured by class of their
+value, with the classes, colours and hatching of :mod:`intmon_utils.choropleth` (the same
+rule as the reports' maps), the method and ranges in the legend, and the attribution and
+licence of the boundaries under every map."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..choropleth import class_label
+from ..choropleth import colours as choropleth_colours
 from ..formatting import format_number
 from ..texts import text
 from . import svg
 
-SCHEMES = {
-    "higher_is_better": ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"],
-    "lower_is_better": ["#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"],
-    "neutral": ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"],
-}
 WIDTH = 560.0
-MAX_CLASSES = 5
-
-
-def classes(values: np.ndarray) -> tuple[np.ndarray, list[float]]:
-    """(class of each value, upper bounds) by quantiles, at most ``MAX_CLASSES``."""
-    import mapclassify
-
-    k = min(MAX_CLASSES, len(np.unique(values)))
-    if k < 2:
-        return np.zeros(len(values), dtype=int), [float(values.max())]
-    q = mapclassify.Quantiles(values, k=k)
-    return np.asarray(q.yb), [float(b) for b in q.bins]
 
 
 def _rings(geom):
@@ -78,49 +56,43 @@ def choropleth(
     height = (y1 - y0) * scale
     drawn = set(shapes["area_id"])
     valued = {a: v for a, v in values.items() if v is not None and a in drawn}
-    palette = SCHEMES.get(direction, SCHEMES["neutral"])
-    klass, bounds = classes(np.array(list(valued.values()), dtype=float)) if valued else ([], [])
-    offset = len(palette) - len(bounds)  # fewer classes take the darker end of the scheme
-    colour = {a: palette[int(c) + offset] for a, c in zip(valued, klass)}
-    c = svg.Canvas(WIDTH + 2 * left, top + height + 18 * len(bounds) + 90)
+    colour, legend = choropleth_colours(valued, direction)
+    c = svg.Canvas(WIDTH + 2 * left, top + height + 18 * len(legend) + 90)
     no_value = c.hatch("no-value")
     svg.header(c, title, note)
     for area, geom in zip(shapes["area_id"], shapes.geometry):
         d = _path(geom, x0, y1, scale, left, top)
         c.path(d, colour.get(area, no_value), names.get(area, area))
     y = top + height + 24
-    c.text(left, y, text("portal_map_method", lang, k=len(bounds)), 11)
-    lower = min(valued.values()) if valued else 0.0
-    for i, upper in enumerate(bounds):
+    c.text(left, y, text("map_method", lang, k=len(legend)), 11)
+    for lower, upper, fill in legend:
         y += 18
-        c.swatch(left, y - 11, palette[i + offset])
-        label = f"{format_number(lower, decimals, lang)} – {format_number(upper, decimals, lang)}"
-        c.text(left + 24, y, label, 11)
-        lower = upper
+        c.swatch(left, y - 11, fill)
+        c.text(left + 24, y, class_label(lower, upper, decimals, lang), 11)
     y += 18
     c.swatch(left, y - 11, no_value)
-    c.text(left + 24, y, text("portal_map_no_value", lang), 11)
+    c.text(left + 24, y, text("map_no_value", lang), 11)
     c.text(left, y + 22, credit, 9, color=svg.MUTED)
-    return c.svg(title), _alt(valued, values, names, bounds, title, decimals, lang)
+    return c.svg(title), _alt(valued, values, names, legend, title, decimals, lang)
 
 
-def _alt(valued, values, names, bounds, title, decimals, lang) -> str:
+def _alt(valued, values, names, legend, title, decimals, lang) -> str:
     without = [names.get(a, a) for a, v in values.items() if v is None]
     if not valued:
-        return text("portal_map_alt_empty", lang, title=title)
+        return text("map_alt_empty", lang, title=title)
     high = max(valued, key=valued.get)
     low = min(valued, key=valued.get)
     alt = text(
-        "portal_map_alt",
+        "map_alt",
         lang,
         title=title,
         n=len(valued),
-        k=len(bounds),
+        k=len(legend),
         high=names.get(high, high),
         high_value=format_number(valued[high], decimals, lang),
         low=names.get(low, low),
         low_value=format_number(valued[low], decimals, lang),
     )
     if without:
-        alt += " " + text("portal_map_alt_without", lang, n=len(without))
+        alt += " " + text("map_alt_without", lang, n=len(without))
     return alt

@@ -13,6 +13,7 @@ from ..formatting import format_value, unit_label
 from . import describe, html, selection
 from .context import ReportContext
 from .html import Section
+from .maps import subarea_map
 
 
 def time_series(ctx: ReportContext) -> Section:
@@ -140,7 +141,7 @@ def _gap_effect(direction: str, gap: float) -> str:
 
 def subdistricts(ctx: ReportContext) -> Section:
     """Values of the sub-areas (Stadtteile or Gemeinden) in a table, the first indicator
-    with sub-area data also as a figure."""
+    with sub-area data also as a figure and, where boundaries are stored, as a map."""
     title = ctx.t("report_subdistricts")
     subs = ctx.areas[ctx.areas["parent_id"] == ctx.area_id]
     d = selection.latest_subarea_rows(ctx.table, subs["area_id"], ctx.latest)
@@ -152,7 +153,9 @@ def subdistricts(ctx: ReportContext) -> Section:
     table = _subdistrict_table(ctx, subs, d, inds)
     path = ctx.write_csv(table, "subdistricts")
     img, files = _subdistrict_figure(ctx, d_ok, inds[0], title)
-    return Section(title, html.table(table, ctx.lang) + img, table, [path, *files])
+    the_map, map_files = subarea_map(ctx, d_ok, inds[0], subs["area_id"].tolist())
+    body = html.table(table, ctx.lang) + img + the_map
+    return Section(title, body, table, [path, *files, *map_files])
 
 
 def _subdistrict_table(
