@@ -268,3 +268,10 @@ def test_ranking_is_the_working_groups_choice(site, demo_store):
         assert "Ränge auszuweisen" in _page(site, "methods.html")
     finally:
         defaults.write_text(before, encoding="utf-8")
+
+
+def test_easy_language_page_gives_an_example_as_x_of_100(site):
+    page = _page(site, "leichte-sprache.html")
+    r = _total(site["table"], "demography.foreign_share", "99101000", 2024)
+    assert f"etwa {round(r['value'])} von 100 Menschen" in page
+    assert "%" not in page.split("<main")[1]  # no percentages in Leichte Sprache

@@ -30,7 +30,7 @@ from . import areas as area_pages
 from . import downloads, info
 from . import indicators as indicator_pages
 from .site import NAVIGATION, Site, write_assets
-from .values import comparison_table
+from .values import FOREIGN_SHARE, comparison_table
 
 KEY_FILE = ".portal.key"
 MAX_SERIES = 12
@@ -58,7 +58,7 @@ def _panels(settings, comp: pd.DataFrame, portal_areas: list[str], names: dict) 
     if not chosen and len(portal_areas) <= MAX_SERIES:
         chosen = portal_areas
     elif not chosen:
-        pop = comp[comp["indicator_id"] == "demography.foreign_share"].set_index("area_id")
+        pop = comp[comp["indicator_id"] == FOREIGN_SHARE].set_index("area_id")
         size = pop["denominator"].reindex(portal_areas).fillna(0)
         chosen = size.sort_values(ascending=False, kind="stable").index[:MAX_SERIES].tolist()
     return [(a, names.get(a, a)) for a in chosen]

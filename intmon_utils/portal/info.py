@@ -16,6 +16,7 @@ from ..publication import PUBLICATION, output_names
 from ..statuses import VALUED_INDICATORS
 from ..topics import NOTEBOOK_TOPICS, REPORT_TOPICS, TOPICS, topic_label
 from .site import NAVIGATION, Site
+from .values import FOREIGN_SHARE
 
 
 def start_page(site: Site, areas: list[dict], indicators: list[dict], entries, year_dir: Path):
@@ -230,7 +231,7 @@ def easy_page(site: Site, example: dict | None, year_dir: Path) -> None:
 def easy_example(comp: pd.DataFrame, areas: list[dict]) -> dict | None:
     """The share of foreigners of the first area that has one, as "x of 100"."""
     rows = comp[
-        (comp["indicator_id"] == "demography.foreign_share")
+        (comp["indicator_id"] == FOREIGN_SHARE)
         & comp["status"].isin(VALUED_INDICATORS)
         & comp["area_id"].isin([a["id"] for a in areas])
     ]

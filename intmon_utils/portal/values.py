@@ -20,6 +20,9 @@ from ..statuses import VALUED_INDICATORS
 LOOKBACK = 5  # years an indicator's portal year may lie before the reporting year
 CHANGE_PERIODS = (1, 5)
 REFERENCE_LEVELS = ("state", "country")  # shown beside the areas, never ranked among them
+# the share of foreigners: its denominator is an area's population (which areas are the
+# largest), its value the example of the explanation in Leichte Sprache
+FOREIGN_SHARE = "demography.foreign_share"
 
 
 def compared_group(ind: Indicator) -> str | None:
