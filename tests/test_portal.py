@@ -217,6 +217,10 @@ def test_partial_run_keeps_every_report_and_marks_stale_ones(site, demo_store):
             ("99201001", "skipped"),
         }
         reports = _page(site, "reports.html")
+        avail = pd.read_csv(site["year_dir"] / "downloads/availability.csv", dtype={"area_id": str})
+        assert set(avail["area_id"]) == set(AREAS) and avail["available"].dtype.kind == "i"
+        assert (avail["available"] <= avail["indicators"]).all()
+        assert 'href="downloads/availability_excel.csv"' in reports
         for area in AREAS:
             assert f'href="{area}/overview.html"' in reports
         assert "veraltet" in reports

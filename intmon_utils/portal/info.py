@@ -15,8 +15,11 @@ from ..manifest import FAILED, PRESENT, STALE
 from ..publication import PUBLICATION, output_names
 from ..statuses import VALUED_INDICATORS
 from ..topics import NOTEBOOK_TOPICS, REPORT_TOPICS, TOPICS, topic_label
+from . import downloads
 from .site import NAVIGATION, Site
 from .values import FOREIGN_SHARE
+
+AVAILABILITY = "downloads/availability"  # the data availability per area and topic
 
 
 def start_page(site: Site, areas: list[dict], indicators: list[dict], entries, year_dir: Path):
@@ -68,6 +71,9 @@ def reports_page(
         }
         for area in sorted(by_area)
     ]
+    files = {}
+    if matrix is not None and not matrix.empty:
+        files = downloads.write_table(_availability_rows(matrix, names), year_dir / AVAILABILITY)
     site.write(
         "reports.html",
         year_dir / NAVIGATION["reports"][0],
@@ -77,7 +83,29 @@ def reports_page(
         rows=rows,
         counts=_counts(entries),
         matrix=_availability_matrix(matrix, names, site),
+        downloads=[
+            {"href": f"downloads/{path.name}", "label": site.t(f"portal_download_{fmt}")}
+            for fmt, path in files.items()
+        ],
     )
+
+
+def _availability_rows(matrix: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """The availability matrix (``"6/7"`` per area and topic) as a machine table: one row
+    per area and topic with the indicators available and those of the topic, as numbers
+    (a spreadsheet would read ``6/7`` as a date)."""
+    long = matrix.reset_index().melt(id_vars="area_id", var_name="topic", value_name="shown")
+    long = long.dropna(subset=["shown"])
+    counts = long["shown"].astype(str).str.split("/", expand=True).astype(int)
+    return pd.DataFrame(
+        {
+            "area_id": long["area_id"],
+            "name": long["area_id"].map(lambda a: names.get(a, a)),
+            "topic": long["topic"],
+            "available": counts[0],
+            "indicators": counts[1],
+        }
+    ).reset_index(drop=True)
 
 
 def _publication_cell(area: str, entry: dict | None, year_dir: Path) -> dict:
