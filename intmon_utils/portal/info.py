@@ -54,10 +54,11 @@ def reports_page(
     site: Site,
     entries: list[dict],
     names: dict,
-    matrix: pd.DataFrame,
+    matrix: pd.DataFrame | None,
     year_dir: Path,
 ) -> None:
-    """Every report linked, failures and stale reports marked; the data availability."""
+    """Every report linked, failures and stale reports marked; the data availability
+    (``matrix``: None without published tables)."""
     topics = [{"id": t, "label": topic_label(t, site.lang)} for t in NOTEBOOK_TOPICS]
     by_area: dict[str, dict] = {}
     for e in entries:
@@ -141,8 +142,8 @@ def _report_cell(area: str, topic: dict, entry: dict | None) -> dict:
 
 
 def _availability_matrix(matrix: pd.DataFrame, names: dict, site: Site) -> dict:
-    """``availability.summary`` (indexed by area_id) as header and rows."""
-    m = matrix.reset_index()
+    """``availability.summary`` (indexed by area_id) as header and rows (none without)."""
+    m = matrix.reset_index() if matrix is not None else pd.DataFrame()
     if "area_id" not in m.columns:
         return {"columns": [], "rows": []}
     m.insert(0, "name", m["area_id"].map(lambda a: names.get(a, a)))
