@@ -124,9 +124,6 @@ def write_pages(
             area={**a, "level_label": vocab.label("area_level", a["level"], site.lang)},
             links=_links(site, a["id"], by_area.get(a["id"], {}), year_dir),
             figures=figures,
-            downloads=[
-                {"href": path.name, "label": site.t(f"portal_download_{fmt}")}
-                for fmt, path in files.items()
-            ],
+            downloads=downloads.links(site, files),
             legend=legend(site.lang),
         )

@@ -72,6 +72,15 @@ def write_table(df: pd.DataFrame, stem: Path) -> dict[str, Path]:
     return out
 
 
+def links(site: Site, files: dict[str, Path], folder: str = "") -> list[dict]:
+    """The download links of a table written by :func:`write_table` (``folder``: the way
+    from the page to the files)."""
+    return [
+        {"href": f"{folder}{path.name}", "label": site.t(f"portal_download_{fmt}")}
+        for fmt, path in files.items()
+    ]
+
+
 def rounded_as_shown(table: pd.DataFrame) -> pd.DataFrame:
     """Values, gaps, changes and intervals rounded to the decimals a page shows (per unit):
     the downloads publish no more precision than the tables."""

@@ -224,10 +224,7 @@ def _block(
         "header": columns.header,
         "body": body,
         "foot": foot,
-        "downloads": [
-            {"href": path.name, "label": site.t(f"portal_download_{fmt}")}
-            for fmt, path in files.items()
-        ],
+        "downloads": downloads.links(site, files),
     }
 
 

@@ -16,7 +16,7 @@ from ..publication import PUBLICATION, output_names
 from ..statuses import VALUED_INDICATORS
 from ..topics import NOTEBOOK_TOPICS, REPORT_TOPICS, TOPICS, topic_label
 from . import downloads
-from .site import NAVIGATION, Site
+from .site import Site
 from .values import FOREIGN_SHARE
 
 AVAILABILITY = "downloads/availability"  # the data availability per area and topic
@@ -31,11 +31,9 @@ def start_page(site: Site, areas: list[dict], indicators: list[dict], entries, y
         }
         for topic in TOPICS
     ]
-    site.write(
-        "start.html",
-        year_dir / NAVIGATION["start"][0],
-        root="",
-        current="start",
+    site.write_page(
+        "start",
+        year_dir,
         areas=areas,
         topics=topics,
         counts=_counts(entries),
@@ -75,19 +73,14 @@ def reports_page(
     files = {}
     if matrix is not None and not matrix.empty:
         files = downloads.write_table(_availability_rows(matrix, names), year_dir / AVAILABILITY)
-    site.write(
-        "reports.html",
-        year_dir / NAVIGATION["reports"][0],
-        root="",
-        current="reports",
+    site.write_page(
+        "reports",
+        year_dir,
         topics=topics,
         rows=rows,
         counts=_counts(entries),
         matrix=_availability_matrix(matrix, names, site),
-        downloads=[
-            {"href": f"downloads/{path.name}", "label": site.t(f"portal_download_{fmt}")}
-            for fmt, path in files.items()
-        ],
+        downloads=downloads.links(site, files, "downloads/"),
     )
 
 
@@ -182,22 +175,18 @@ def catalogue_page(site: Site, indicators: list[dict], year_dir: Path) -> None:
                 ],
             }
         )
-    site.write(
-        "catalogue.html",
-        year_dir / NAVIGATION["catalogue"][0],
-        root="",
-        current="catalogue",
+    site.write_page(
+        "catalogue",
+        year_dir,
         topics=topics,
     )
 
 
 def methods_page(site: Site, thresholds: tuple[int, int], min_cases: int, year_dir: Path):
     """How the values are made comparable and protected, and what the symbols mean."""
-    site.write(
-        "methods.html",
-        year_dir / NAVIGATION["methods"][0],
-        root="",
-        current="methods",
+    site.write_page(
+        "methods",
+        year_dir,
         disclosure=disclosure_note(site.lang, thresholds, min_cases),
         legend=legend(site.lang),
     )
@@ -213,11 +202,9 @@ def downloads_page(site: Site, files: list[Path], year_dir: Path) -> None:
         }
         for p in files
     ]
-    site.write(
-        "downloads.html",
-        year_dir / NAVIGATION["downloads"][0],
-        root="",
-        current="downloads",
+    site.write_page(
+        "downloads",
+        year_dir,
         files=listed,
     )
 
@@ -238,21 +225,17 @@ def _size(path: Path, lang: str) -> str:
 def accessibility_page(site: Site, year_dir: Path) -> None:
     """Erklärung zur Barrierefreiheit: the state of conformity and what is not accessible,
     the feedback contact and the enforcement procedure (from the portal's settings)."""
-    site.write(
-        "accessibility.html",
-        year_dir / NAVIGATION["accessibility"][0],
-        root="",
-        current="accessibility",
+    site.write_page(
+        "accessibility",
+        year_dir,
     )
 
 
 def easy_page(site: Site, example: dict | None, year_dir: Path) -> None:
     """The portal explained in Leichte Sprache, with one example in "x von 100"."""
-    site.write(
-        "easy.html",
-        year_dir / NAVIGATION["easy"][0],
-        root="",
-        current="easy",
+    site.write_page(
+        "easy",
+        year_dir,
         example=example,
     )
 

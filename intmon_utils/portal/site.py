@@ -18,15 +18,16 @@ from ..fileio import write_text
 from ..texts import text
 
 ASSETS = ("portal.css", "portal.js")
-# page id -> (file below the year folder, text key of its name); the navigation's order
+# page id -> (file below the year folder, text key of its name, template in
+# templates/portal/); the navigation's order
 NAVIGATION = {
-    "start": ("index.html", "portal_nav_start"),
-    "reports": ("reports.html", "portal_nav_reports"),
-    "catalogue": ("catalogue.html", "portal_nav_catalogue"),
-    "methods": ("methods.html", "portal_nav_methods"),
-    "downloads": ("downloads.html", "portal_nav_downloads"),
-    "easy": ("leichte-sprache.html", "portal_nav_easy"),
-    "accessibility": ("barrierefreiheit.html", "portal_nav_accessibility"),
+    "start": ("index.html", "portal_nav_start", "start.html"),
+    "reports": ("reports.html", "portal_nav_reports", "reports.html"),
+    "catalogue": ("catalogue.html", "portal_nav_catalogue", "catalogue.html"),
+    "methods": ("methods.html", "portal_nav_methods", "methods.html"),
+    "downloads": ("downloads.html", "portal_nav_downloads", "downloads.html"),
+    "easy": ("leichte-sprache.html", "portal_nav_easy", "easy.html"),
+    "accessibility": ("barrierefreiheit.html", "portal_nav_accessibility", "accessibility.html"),
 }
 
 
@@ -61,7 +62,7 @@ class Site:
     def navigation(self, root: str, current: str) -> list[dict]:
         return [
             {"href": root + path, "label": self.t(key), "current": page == current}
-            for page, (path, key) in NAVIGATION.items()
+            for page, (path, key, _) in NAVIGATION.items()
         ]
 
     def write(self, template: str, target: Path, root: str, current: str, **context) -> Path:
@@ -76,6 +77,11 @@ class Site:
             **context,
         )
         return write_text(target, page)
+
+    def write_page(self, page: str, year_dir: Path, **context) -> Path:
+        """One of the pages of the navigation (``NAVIGATION``), in the year folder."""
+        path, _, template = NAVIGATION[page]
+        return self.write(template, year_dir / path, root="", current=page, **context)
 
 
 def write_assets(year_dir: Path) -> list[Path]:
