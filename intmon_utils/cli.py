@@ -153,8 +153,34 @@ def cmd_import(args) -> int:
             f"intmon import {args.kind} does not take {', '.join(unused)} "
             f"(it takes {takes}); nothing was imported -> leave the option out"
         )
+    if args.dry_run and args.kind in ("geometry", "areas"):
+        raise IntmonError(f"intmon import {args.kind} has no --dry-run; nothing was imported")
     store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
-    print(IMPORTERS[args.kind](args.files, store, **options))
+    with store.transaction(dry_run=args.dry_run, replace=args.replace) as staged:
+        message = IMPORTERS[args.kind](args.files, store, **options)
+    if args.dry_run:
+        print("dry run: nothing was written; the import would change:")
+    print(message)
+    for change in staged.changes:
+        print(change.summary())
+    return 0
+
+
+def cmd_data_sources(args) -> int:
+    from .store import ObservationStore
+
+    store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
+    store.require()
+    print(store.sources().to_string(index=False))
+    return 0
+
+
+def cmd_data_remove(args) -> int:
+    from .store import ObservationStore
+
+    store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
+    rows = store.remove_source(args.source)
+    print(f"source {args.source}: {rows:,} observations removed (logged in imports.csv)")
     return 0
 
 
@@ -336,6 +362,19 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--mapping", help="mapping file (YAML) for district tables")
     i.add_argument("--area", help="area id the files belong to (e.g. the AGS of a register)")
     i.add_argument("--year", type=int, help="reference year, where the files do not say it")
+    i.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read and check the files, print what the import would add, replace and remove, "
+        "write nothing",
+    )
+    i.add_argument(
+        "--replace",
+        action="store_true",
+        help="make each source exactly its files: remove what they do not hold, other years "
+        "too (without it an import replaces only the areas and years its files cover, and "
+        "stops if it would lose data there)",
+    )
     i.set_defaults(func=cmd_import)
 
     data = sub.add_parser("data", help="what the data store holds")
@@ -361,6 +400,14 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--format", choices=["table", "csv"], default="table")
     _protection_options(st)
     st.set_defaults(func=cmd_data_status)
+
+    so = data_sub.add_parser("sources", help="the stored sources: size, years, last import")
+    so.add_argument("--data", default="data")
+    so.set_defaults(func=cmd_data_sources)
+    rm = data_sub.add_parser("remove", help="delete one source's observations (logged)")
+    rm.add_argument("source", help="the source id, as 'intmon data sources' lists it")
+    rm.add_argument("--data", default="data")
+    rm.set_defaults(func=cmd_data_remove)
 
     cat = sub.add_parser("catalogue", help="render the Indikatorenkatalog (md, html or xlsx)")
     cat.add_argument("--format", choices=["md", "html", "xlsx"], default="html")

@@ -2,182 +2,65 @@
 
 Layout of a data directory::
 
-    <data>/observations/<source_id>.parquet   one file per source; a re-import replaces it whole
+    <data>/observations/<source_id>.parquet   one file per source (a publisher table)
     <data>/areas.parquet                      area register: id, name, level, kind, parent
-    <data>/imports.csv                        data log: file, sha256, rows, time of each import
+    <data>/imports.csv                        data log: every import with its counts
     <data>/derived/                           cached indicator tables (safe to delete)
 
-Area ids are strings end to end (leading zeros of AGS must survive).
+A re-import of a source replaces exactly the areas and years its file covers
+(:mod:`intmon_utils.changes`). Writes inside :meth:`ObservationStore.transaction` are checked
+and staged first and written together at the end, so an import of several files writes all or
+nothing; a dry run stages and discards. Area ids are strings end to end (leading zeros of AGS
+must survive).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from .area_ids import AREA_ID_HINT, is_valid_area_id
+from .area_ids import is_valid_area_id
+from .changes import KEY_COLUMNS, SCOPE_COLUMNS, Change, overlap_error, plan_change
 from .errors import DataError
 from .fileio import atomic_path, file_sha256
-from .statuses import NUMBER_REQUIRED, OBSERVATION_SYMBOLS, SYMBOL_ONLY
+from .schema import AREA_COLUMNS, OBSERVATION_COLUMNS, fail_at_rows, validate_observations
 from .validation import check_import
-from .vocabulary import load_vocabulary
-
-OBSERVATION_COLUMNS = [
-    "area_id",
-    "area_level",
-    "year",
-    "variable",
-    "group",
-    "sex",
-    "age",
-    "value",
-    "status",
-    "source",
-]
-KEY_COLUMNS = ["area_id", "year", "variable", "group", "sex", "age"]
-AREA_COLUMNS = ["area_id", "name", "level", "kind", "parent_id", "synthetic"]
 
 
-def _fail(origin: str, df: pd.DataFrame, mask, column: str, problem: str, todo: str):
-    rows = np.flatnonzero(np.asarray(mask))
-    first = rows[:5]
-    rows_in_file = df["origin_row"].to_numpy() if "origin_row" in df else np.arange(1, len(df) + 1)
-    examples = "; ".join(f"row {rows_in_file[i]}: {column}={df.iloc[i][column]!r}" for i in first)
-    more = f" (and {len(rows) - len(first)} more rows)" if len(rows) > len(first) else ""
-    raise DataError(f"{origin}: {problem} in column '{column}' ({examples}{more}) -> {todo}")
+@dataclass
+class Staging:
+    """What a transaction has checked and will write: the area register, each source's whole
+    new content, survey files, and the :class:`~intmon_utils.changes.Change` of every write."""
 
+    replace: bool = False
+    areas: pd.DataFrame | None = None
+    sources: dict[str, pd.DataFrame] = field(default_factory=dict)
+    surveys: dict[str, tuple[pd.DataFrame, str]] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    _covered: dict[str, tuple[str, pd.MultiIndex]] = field(default_factory=dict)
 
-def validate_observations(
-    df: pd.DataFrame, origin: str, areas: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Check an observation table at the boundary; return it with canonical dtypes.
-
-    Errors name the origin (file), the row and the column, and say what to do.
-    """
-    missing = [c for c in OBSERVATION_COLUMNS if c not in df.columns]
-    if missing:
-        raise DataError(
-            f"{origin}: missing columns {missing}; an observation table needs {OBSERVATION_COLUMNS}"
-        )
-    df = df[OBSERVATION_COLUMNS + [c for c in ("origin_row",) if c in df]].reset_index(drop=True)
-    vocab = load_vocabulary()
-    bad_id = ~df["area_id"].map(is_valid_area_id)
-    if bad_id.any():
-        _fail(origin, df, bad_id, "area_id", "malformed area id", AREA_ID_HINT)
-    checks = {
-        "variable": vocab.variables,
-        "group": vocab.groups,
-        "sex": vocab.sexes,
-        "age": vocab.ages,
-        "area_level": vocab.area_levels,
-        "status": OBSERVATION_SYMBOLS,
-    }
-    for column, allowed in checks.items():
-        bad = ~df[column].isin(list(allowed))
-        if bad.any():
-            where = (
-                "the status list (intmon_utils/statuses.py)"
-                if column == "status"
-                else "intmon_utils/vocabulary.yml"
-            )
-            _fail(
-                origin,
-                df,
-                bad,
-                column,
-                "value not in the vocabulary",
-                f"use one of {sorted(allowed)} (see {where})",
-            )
-    year = pd.to_numeric(df["year"], errors="coerce")
-    if year.isna().any() or (year % 1 != 0).any():
-        _fail(
-            origin,
-            df,
-            year.isna() | (year % 1 != 0),
-            "year",
-            "not a whole year",
-            "give the reference year as a number such as 2024",
-        )
-    df["year"] = year.astype("int64")
-    value = pd.to_numeric(df["value"], errors="coerce")
-    if (value.isna() & df["value"].notna()).any():
-        _fail(
-            origin,
-            df,
-            value.isna() & df["value"].notna(),
-            "value",
-            "not a number",
-            "write numbers without symbols; put '.', '-', 'x' into the status column",
-        )
-    df["value"] = value.astype("float64")
-    if (df["value"] < 0).any():
-        _fail(
-            origin,
-            df,
-            df["value"] < 0,
-            "value",
-            "negative count",
-            "counts cannot be negative; check the source file",
-        )
-    symbol_with_value = df["status"].isin(list(SYMBOL_ONLY)) & df["value"].notna()
-    if symbol_with_value.any():
-        _fail(
-            origin,
-            df,
-            symbol_with_value,
-            "value",
-            "a value is given for a symbol status",
-            "leave value empty when status is secret, not_meaningful, uncertain or "
-            "not_yet_available",
-        )
-    no_value = df["status"].isin(NUMBER_REQUIRED) & df["value"].isna()
-    if no_value.any():
-        _fail(
-            origin,
-            df,
-            no_value,
-            "value",
-            "status 'ok' without a value",
-            "give the value or the status symbol that explains why it is missing",
-        )
-    zero_bad = (df["status"] == "zero") & ~(df["value"].fillna(0) == 0)
-    if zero_bad.any():
-        _fail(
-            origin,
-            df,
-            zero_bad,
-            "value",
-            "status 'zero' with a non-zero value",
-            "status 'zero' ('-') means exactly 0",
-        )
-    df.loc[df["status"] == "zero", "value"] = 0.0
-    dup = df.duplicated(KEY_COLUMNS, keep=False)
-    if dup.any():
-        _fail(
-            origin,
-            df,
-            dup,
-            "area_id",
-            f"duplicate key {KEY_COLUMNS}",
-            "each area, year, variable, group, sex and age may occur once per source",
-        )
-    if areas is not None:
-        unknown = ~df["area_id"].isin(areas["area_id"])
-        if unknown.any():
-            _fail(
-                origin,
-                df,
-                unknown,
-                "area_id",
-                "area id not in the area register",
-                "add the area to areas.parquet or correct the id",
-            )
-    return df
+    def claim(self, source_id: str, df: pd.DataFrame, origin: str) -> None:
+        """Two files of one import may add to a source, but not cover the same area, year and
+        variable."""
+        scope = pd.MultiIndex.from_frame(df[SCOPE_COLUMNS].drop_duplicates())
+        if source_id in self._covered:
+            first, seen = self._covered[source_id]
+            both = scope[scope.isin(seen)]
+            if len(both):
+                raise DataError(
+                    f"{origin} and {first} both hold source '{source_id}' for "
+                    f"{both[0][0]}, {both[0][1]}, {both[0][2]} ({len(both)} in all) -> "
+                    f"import them one after the other (a later file replaces the earlier "
+                    f"one's values for what it covers), or leave one out"
+                )
+            scope = seen.append(scope)
+        self._covered[source_id] = (origin, scope)
 
 
 class ObservationStore:
@@ -185,6 +68,7 @@ class ObservationStore:
 
     def __init__(self, data_dir: str | Path):
         self.root = Path(data_dir)
+        self._staging: Staging | None = None
 
     # -- paths ---------------------------------------------------------------------------
     @property
@@ -214,13 +98,34 @@ class ObservationStore:
             )
 
     # -- writing -------------------------------------------------------------------------
-    def write_areas(self, areas: pd.DataFrame) -> None:
+    @contextlib.contextmanager
+    def transaction(self, *, dry_run: bool = False, replace: bool = False):
+        """Stage every write inside the block; write them together when it ends without error
+        (areas, then observations and surveys, each file atomically, then the data log).
+
+        Inside a running transaction it joins that one. ``dry_run``: check and stage only;
+        the yielded :class:`Staging` says what would change. ``replace``: each source written
+        becomes exactly its file (see :mod:`intmon_utils.changes`).
+        """
+        if self._staging is not None:  # an importer's own transaction inside the command's
+            yield self._staging
+            return
+        staging = Staging(replace=replace)
+        self._staging = staging
+        try:
+            yield staging
+        finally:
+            self._staging = None
+        if not dry_run:
+            self._commit(staging)
+
+    def _check_areas(self, areas: pd.DataFrame) -> pd.DataFrame:
         missing = [c for c in AREA_COLUMNS if c not in areas.columns]
         if missing:
             raise DataError(f"area register: missing columns {missing}")
         bad = ~areas["area_id"].map(is_valid_area_id)
         if bad.any():
-            _fail(
+            fail_at_rows(
                 "area register",
                 areas.reset_index(drop=True),
                 bad.to_numpy(),
@@ -228,13 +133,20 @@ class ObservationStore:
                 "malformed area id",
                 "use text ids such as '09761000'",
             )
+        return areas[AREA_COLUMNS].reset_index(drop=True)
+
+    def write_areas(self, areas: pd.DataFrame) -> None:
+        areas = self._check_areas(areas)
+        if self._staging is not None:
+            self._staging.areas = areas
+            return
         with atomic_path(self.areas_path) as tmp:
-            areas[AREA_COLUMNS].to_parquet(tmp, index=False)
+            areas.to_parquet(tmp, index=False)
 
     def merge_areas(self, areas: pd.DataFrame) -> None:
         """Add areas to the register; an id already there is replaced by the new row."""
-        if self.areas_path.exists():
-            old = pd.read_parquet(self.areas_path)
+        if self.has_areas():
+            old = self.read_areas()
             areas = pd.concat(
                 [old[~old["area_id"].isin(areas["area_id"])], areas[AREA_COLUMNS]],
                 ignore_index=True,
@@ -244,17 +156,40 @@ class ObservationStore:
     def write_observations(
         self, df: pd.DataFrame, source_id: str, origin: str | None = None
     ) -> Path:
-        """Validate and write one source's observations, replacing that source's file whole."""
+        """Validate one source's observations and write them over what the source holds for
+        the areas and years they cover (staged inside a transaction)."""
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", source_id):
             raise DataError(f"source id {source_id!r}: use letters, digits, '_', '-' or '.'")
-        areas = self.read_areas() if self.areas_path.exists() else None
-        df = validate_observations(df, origin or source_id, areas)
-        check_import(df, origin or source_id, areas)
+        origin = origin or source_id
+        areas = self.read_areas() if self.has_areas() else None
+        df = validate_observations(df, origin, areas)
+        check_import(df, origin, areas)
+        df = df[OBSERVATION_COLUMNS]
+        staging = self._staging or Staging()
+        staging.claim(source_id, df, origin)
+        change = plan_change(
+            self._source(source_id), df, source_id, origin, replace=staging.replace
+        )
+        change.check()
+        others = self._other_sources(source_id)
+        if others is not None:
+            overlap_error(df, others, source_id, origin)
+        staging.sources[source_id] = change.result
+        staging.changes.append(change)
+        if self._staging is None:
+            self._commit(staging)
+        return self.observation_dir / f"{source_id}.parquet"
+
+    def remove_source(self, source_id: str) -> int:
+        """Delete one source's observations (logged); the number of observations removed."""
         target = self.observation_dir / f"{source_id}.parquet"
-        with atomic_path(target) as tmp:
-            df[OBSERVATION_COLUMNS].to_parquet(tmp, index=False)
-        self._log_import(origin or source_id, target, len(df))
-        return target
+        if not target.is_file():
+            known = ", ".join(sorted(p.stem for p in self.observation_dir.glob("*.parquet")))
+            raise DataError(f"no source '{source_id}' in {self.observation_dir} (sources: {known})")
+        rows = len(pd.read_parquet(target, columns=["year"]))
+        target.unlink()
+        self._log({"origin": "intmon data remove", "source": source_id, "removed": rows})
+        return rows
 
     def write_survey(self, df: pd.DataFrame, source_id: str, origin: str | None = None) -> Path:
         """Validate and write survey microdata (one file per source, replaced whole)."""
@@ -263,10 +198,10 @@ class ObservationStore:
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", source_id):
             raise DataError(f"source id {source_id!r}: use letters, digits, '_', '-' or '.'")
         df = validate_survey(df, origin or source_id)
-        if self.areas_path.exists():
+        if self.has_areas():
             unknown = ~df["area_id"].isin(self.read_areas()["area_id"])
             if unknown.any():
-                _fail(
+                fail_at_rows(
                     origin or source_id,
                     df,
                     unknown.to_numpy(),
@@ -274,37 +209,92 @@ class ObservationStore:
                     "area id not in the area register",
                     "add the area or correct the id",
                 )
-        target = self.survey_dir / f"{source_id}.parquet"
-        with atomic_path(target) as tmp:
-            df.to_parquet(tmp, index=False)
-        self._log_import(origin or source_id, target, len(df))
-        return target
+        staging = self._staging or Staging()
+        staging.surveys[source_id] = (df, origin or source_id)
+        if self._staging is None:
+            self._commit(staging)
+        return self.survey_dir / f"{source_id}.parquet"
+
+    def _source(self, source_id: str) -> pd.DataFrame | None:
+        """What a source holds now (staged in this transaction, or on disk)."""
+        if self._staging is not None and source_id in self._staging.sources:
+            return self._staging.sources[source_id]
+        path = self.observation_dir / f"{source_id}.parquet"
+        return pd.read_parquet(path) if path.is_file() else None
+
+    def _other_sources(self, source_id: str) -> pd.DataFrame | None:
+        """The keys every other source holds (with column ``source_id``), or None."""
+        frames = {
+            p.stem: pd.read_parquet(p, columns=KEY_COLUMNS)
+            for p in sorted(self.observation_dir.glob("*.parquet"))
+            if p.stem != source_id
+        }
+        if self._staging is not None:
+            frames |= {
+                k: v[KEY_COLUMNS] for k, v in self._staging.sources.items() if k != source_id
+            }
+        if not frames:
+            return None
+        return pd.concat([f.assign(source_id=k) for k, f in frames.items()], ignore_index=True)
+
+    def _commit(self, staging: Staging) -> None:
+        if staging.areas is not None:
+            with atomic_path(self.areas_path) as tmp:
+                staging.areas.to_parquet(tmp, index=False)
+        for source_id, frame in staging.sources.items():
+            with atomic_path(self.observation_dir / f"{source_id}.parquet") as tmp:
+                frame.to_parquet(tmp, index=False)
+        for source_id, (frame, _) in staging.surveys.items():
+            with atomic_path(self.survey_dir / f"{source_id}.parquet") as tmp:
+                frame.to_parquet(tmp, index=False)
+        entries = [
+            {"origin": c.origin, **c.log_entry(), "rows": len(staging.sources[c.source_id])}
+            for c in staging.changes
+        ] + [
+            {"origin": origin, "source": f"survey:{sid}", "rows": len(frame)}
+            for sid, (frame, origin) in staging.surveys.items()
+        ]
+        self._log(*entries)
+
+    def _log(self, *entries: dict) -> None:
+        """Append to the data log ``imports.csv`` (time, origin file and its SHA-256, source,
+        mode and the counts of the change)."""
+        if not entries:
+            return
+        log = self.root / "imports.csv"
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        rows = pd.DataFrame(
+            [
+                {
+                    "time": now,
+                    **e,
+                    "origin_sha256": (
+                        file_sha256(e["origin"]) if Path(e["origin"]).is_file() else ""
+                    ),
+                }
+                for e in entries
+            ]
+        )
+        if log.exists():
+            rows = pd.concat([pd.read_csv(log, dtype=str), rows.astype(str)], ignore_index=True)
+        with atomic_path(log) as tmp:
+            rows.to_csv(tmp, index=False)
 
     def read_surveys(self) -> pd.DataFrame | None:
         """All survey microdata (items of different surveys side by side), or None."""
         paths = sorted(self.survey_dir.glob("*.parquet"))
         return pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True) if paths else None
 
-    def _log_import(self, origin: str, target: Path, rows: int) -> None:
-        log = self.root / "imports.csv"
-        entry = pd.DataFrame(
-            [
-                {
-                    "time": dt.datetime.now().isoformat(timespec="seconds"),
-                    "origin": origin,
-                    "file": target.name,
-                    "sha256": file_sha256(target),
-                    "rows": rows,
-                }
-            ]
-        )
-        if log.exists():
-            entry = pd.concat([pd.read_csv(log, dtype=str), entry.astype(str)], ignore_index=True)
-        with atomic_path(log) as tmp:
-            entry.to_csv(tmp, index=False)
-
     # -- reading -------------------------------------------------------------------------
+    def has_areas(self) -> bool:
+        return self.areas_path.exists() or (
+            self._staging is not None and self._staging.areas is not None
+        )
+
     def read_areas(self) -> pd.DataFrame:
+        """The area register (as staged in the running transaction, if it changed it)."""
+        if self._staging is not None and self._staging.areas is not None:
+            return self._staging.areas
         if not self.areas_path.exists():
             raise DataError(
                 f"no area register {self.areas_path}: run 'intmon demo-data' for the "
@@ -337,6 +327,32 @@ class ObservationStore:
             h.update(p.name.encode())
             h.update(file_sha256(p).encode())
         return h.hexdigest()[:16]
+
+    def sources(self) -> pd.DataFrame:
+        """One row per stored source: observations, areas, years, variables, last import."""
+        rows = []
+        for p in sorted(self.observation_dir.glob("*.parquet")):
+            df = pd.read_parquet(p, columns=["area_id", "year", "variable"])
+            years = sorted(df["year"].unique())
+            rows.append(
+                {
+                    "source": p.stem,
+                    "observations": len(df),
+                    "areas": df["area_id"].nunique(),
+                    "years": f"{years[0]}–{years[-1]}" if years else "",
+                    "variables": df["variable"].nunique(),
+                }
+            )
+        columns = ["source", "observations", "areas", "years", "variables"]
+        table = pd.DataFrame(rows, columns=columns)
+        log = self.root / "imports.csv"
+        if log.is_file():
+            last = pd.read_csv(log, dtype=str)
+            if "source" in last:
+                last = last.dropna(subset=["source"]).groupby("source").last()
+                table["last import"] = table["source"].map(last["time"]).fillna("")
+                table["from"] = table["source"].map(last["origin"]).fillna("")
+        return table
 
     def data_as_of(self) -> str | None:
         """The date (ISO) of the latest import in the data log, or None without a log."""

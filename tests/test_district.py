@@ -660,9 +660,10 @@ def test_import_into_store(tmp_path):
     message = import_district_table(
         [str(data)], store, mapping=write_mapping(tmp_path, WIDE_MAPPING)
     )
-    assert "15 observations of 5 areas written" in message
+    assert "15 observations of 5 areas" in message
     assert "columns not imported: Fläche km²" in message
-    assert (store.observation_dir / "stadtteile_2023.parquet").exists()
+    # the source is the municipality and the mapping's table, not the file name
+    assert (store.observation_dir / "district_99101000_mapping.parquet").exists()
     reg = store.read_areas().set_index("area_id")
     # the existing municipality entry is kept as it is; its level goes to the observations
     assert reg.loc["99101000", ["name", "level", "parent_id"]].tolist() == [
@@ -673,15 +674,17 @@ def test_import_into_store(tmp_path):
     back = store.read_observations()
     assert set(back.loc[back["area_id"] == "99101000", "area_level"]) == {"municipality"}
     assert len(reg) == 6
-    # a second source with the same observations is refused and writes nothing
+    # the same table under another file name replaces its own observations
     copy = tmp_path / "kopie.csv"
     copy.write_text(WIDE_CSV, encoding="utf-8")
-    with pytest.raises(DataError, match=r"several sources \['kopie', 'stadtteile_2023'\]"):
-        import_district_table([copy], store, mapping=write_mapping(tmp_path, WIDE_MAPPING))
-    assert not (store.observation_dir / "kopie.parquet").exists()
-    # re-importing the same file replaces its source
-    import_district_table([data], store, mapping=write_mapping(tmp_path, WIDE_MAPPING))
+    import_district_table([copy], store, mapping=write_mapping(tmp_path, WIDE_MAPPING))
     assert len(store.read_observations()) == 15
+    # read through a second mapping (another table), the same counts are refused: two
+    # sources for one count, and nothing is written
+    other = write_mapping(tmp_path, WIDE_MAPPING, name="andere.yml")
+    with pytest.raises(DataError, match=r"already held by source \['district_99101000_mapping'\]"):
+        import_district_table([copy], store, mapping=other)
+    assert not (store.observation_dir / "district_99101000_andere.parquet").exists()
 
 
 def test_documented_wide_example_runs(tmp_path):
@@ -803,7 +806,7 @@ class TestBerlin:
         back = store.read_observations()
         assert back["area_id"].nunique() == 542 + 12 + 1
         assert len(store.read_areas()) == 542 + 12 + 1
-        with pytest.raises(DataError, match="several sources"):
+        with pytest.raises(DataError, match="already held by source"):
             import_district_table(
                 [BERLIN / "einwohnerbestand_06-2022_plr.csv"],
                 store,

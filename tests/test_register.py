@@ -444,7 +444,7 @@ def test_import_into_store_and_reimport_replaces(tmp_path, extract):
     again = store.read_observations()  # raises if any key came twice
     assert len(again) == len(first)
     assert [p.name for p in store.observation_dir.glob("*.parquet")] == [
-        "register_melderegister_2024.parquet"
+        "register_09162000.parquet"
     ]
     pd.testing.assert_frame_equal(first, again)
     assert len(pd.read_csv(store.root / "imports.csv")) == 2
@@ -493,14 +493,23 @@ def test_import_needs_area_and_year(tmp_path, extract):
         import_register([extract], store, area="9162000", year=YEAR)
 
 
-def test_import_refuses_counts_another_source_holds(tmp_path, extract):
+def test_a_renamed_extract_replaces_its_year_and_a_new_year_adds(tmp_path, extract):
+    """The source is the municipality's register, not the file name: the same extract under
+    another name replaces its year; the next year's extract adds a year."""
     store = ObservationStore(tmp_path / "data")
     import_register([extract], store, area=AGS, year=YEAR)
+    first = store.read_observations()
     copy = tmp_path / "copy.csv"
     copy.write_bytes(extract.read_bytes())
-    with pytest.raises(DataError, match="register_melderegister_2024.parquet: already holds"):
-        import_register([copy], store, area=AGS, year=YEAR)
-    assert not (store.observation_dir / "register_copy.parquet").exists()
+    import_register([copy], store, area=AGS, year=YEAR)
+    assert len(store.read_observations()) == len(first)
+    import_register([copy], store, area=AGS, year=YEAR + 1)
+    both = store.read_observations()
+    assert sorted(both["year"].unique()) == [YEAR, YEAR + 1]
+    assert len(both) == 2 * len(first)
+    log = pd.read_csv(store.root / "imports.csv")
+    assert log["added"].tolist() == [len(first), 0, len(first)]
+    assert log["unchanged"].fillna(0).tolist() == [0, len(first), 0]
 
 
 def test_bad_extract_writes_nothing(tmp_path):

@@ -136,8 +136,15 @@ def import_ba(paths, store: ObservationStore) -> str:
     """Bundesagentur für Arbeit export (CSV, time series by sex; '*' = secret)."""
     prepared = [(Path(p), *ba_observations(p)) for p in paths]
     messages = []
-    for path, obs, areas in prepared:
-        store.merge_areas(areas)
-        store.write_observations(obs, f"ba_{path.stem}", origin=str(path))
-        messages.append(f"{path}: {len(obs)} observations")
+    with store.transaction():
+        for path, obs, areas in prepared:
+            store.merge_areas(areas)
+            store.write_observations(obs, source_id(obs), origin=str(path))
+            messages.append(f"{path}: {len(obs)} observations")
     return "\n".join(messages)
+
+
+def source_id(obs: pd.DataFrame) -> str:
+    """An export's source: region, indicator and nationality (what the export holds)."""
+    first = obs.iloc[0]
+    return f"ba_{first['area_id']}_{first['variable']}_{first['group']}"

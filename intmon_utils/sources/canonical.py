@@ -12,11 +12,13 @@ Area register: ``area_id``, ``name``, ``level``, ``kind``, ``parent_id`` and opt
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import DataError
+from ..fileio import digest
 from ..store import ObservationStore
 
 TEXT_COLUMNS = {
@@ -81,7 +83,7 @@ def import_observations(paths: list[str | Path], store: ObservationStore) -> str
     """Observations in intmon's long format (CSV or Parquet)."""
     areas = store.read_areas()
     level = areas.set_index("area_id")["level"]
-    messages = []
+    messages, prepared = [], []
     for path in paths:
         path = Path(path)
         df = read_table(path)
@@ -91,6 +93,17 @@ def import_observations(paths: list[str | Path], store: ObservationStore) -> str
         if "source" not in df:
             df["source"] = path.name
         df["area_level"] = df["area_id"].map(level).fillna("subdistrict")
-        target = store.write_observations(df, path.stem, origin=str(path))
-        messages.append(f"{path}: {len(df)} observations written to {target}")
+        prepared.append((path, df))
+    with store.transaction():
+        for path, df in prepared:
+            for source, part in df.groupby("source", sort=True):
+                store.write_observations(part, source_id(str(source)), origin=str(path))
+            messages.append(f"{path}: {len(df)} observations of {df['source'].nunique()} sources")
     return "\n".join(messages)
+
+
+def source_id(source: str) -> str:
+    """The store's source for a ``source`` text: its start readable, then a digest of it all."""
+    return (
+        "obs_" + re.sub(r"[^A-Za-z0-9_.-]+", "_", source).strip("_")[:40] + "_" + digest(source)[:8]
+    )

@@ -244,6 +244,11 @@ def read_ffcsv(path: str | Path) -> pd.DataFrame:
     return _finish_raw(raw, path)
 
 
+def source_id(table: str) -> str:
+    """The store's source of a GENESIS table: its code (the same for classic and flat file)."""
+    return "genesis_" + re.sub(r"[^A-Za-z0-9_.-]", "_", table)
+
+
 def areas_from_raw(raw: pd.DataFrame) -> pd.DataFrame:
     """Area-register rows for every area of the file (names without the indentation)."""
     a = raw[["area_code", "area_name"]].drop_duplicates("area_code")
@@ -286,11 +291,12 @@ def _import(paths, store: ObservationStore, fmt: str, mapping: str | None) -> st
                 f"{path}: the mapping for {table} matched no cell -> check its "
                 f"column/row patterns against the file's labels"
             )
-        prepared.append((path, obs, areas_from_raw(raw), unmapped))
-    for path, obs, areas, unmapped in prepared:  # everything parsed: now write
-        store.merge_areas(areas)
-        store.write_observations(obs, f"genesis_{path.stem}", origin=str(path))
-        messages.append(f"{path}: {len(obs)} observations ({unmapped} cells not mapped)")
+        prepared.append((path, table, obs, areas_from_raw(raw), unmapped))
+    with store.transaction():  # everything parsed: now write, all files or none
+        for path, table, obs, areas, unmapped in prepared:
+            store.merge_areas(areas)
+            store.write_observations(obs, source_id(table), origin=str(path))
+            messages.append(f"{path}: {len(obs)} observations ({unmapped} cells not mapped)")
     return "\n".join(messages)
 
 

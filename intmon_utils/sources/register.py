@@ -19,14 +19,15 @@ import pandas as pd
 
 from ..errors import DataError
 from ..migration import aggregate, read_register
-from ..store import AREA_COLUMNS, KEY_COLUMNS, ObservationStore
+from ..store import AREA_COLUMNS, ObservationStore
 
 _AGS = re.compile(r"^\d{8}$")
 
 
-def source_id_for(path: str | Path) -> str:
-    """Source id of an extract: ``register_<file stem>``, other characters replaced by '_'."""
-    return "register_" + re.sub(r"[^A-Za-z0-9_.-]", "_", Path(path).stem)
+def source_id_for(ags: str) -> str:
+    """Source id of a municipality's register counts: ``register_<AGS>`` (a new year adds to
+    it; a re-import of a year replaces that year)."""
+    return f"register_{ags}"
 
 
 def _municipality(store: ObservationStore, ags: str) -> tuple[str, pd.DataFrame]:
@@ -46,30 +47,6 @@ def _municipality(store: ObservationStore, ags: str) -> tuple[str, pd.DataFrame]
         "synthetic": False,
     }
     return row["level"], pd.DataFrame([row])[AREA_COLUMNS]
-
-
-def _check_other_sources(store: ObservationStore, obs: pd.DataFrame, source_id: str) -> None:
-    """Refuse to write counts that another source file already holds (keys would clash)."""
-    keys = obs[KEY_COLUMNS]
-    year = int(obs["year"].iloc[0])
-    for path in sorted(store.observation_dir.glob("*.parquet")):
-        if path.stem == source_id:
-            continue
-        other = pd.read_parquet(
-            path,
-            columns=KEY_COLUMNS,
-            filters=[
-                ("area_id", "in", list(keys["area_id"].unique())),
-                ("year", "==", year),
-                ("variable", "==", "population"),
-            ],
-        )
-        if len(other) and len(other.merge(keys, on=KEY_COLUMNS)):
-            raise DataError(
-                f"{path}: already holds population counts of {obs['area_id'].iloc[0]} "
-                f"for {year} -> delete that source file, or re-import the register "
-                f"under the same file name so that it replaces its own rows"
-            )
 
 
 def import_register(paths, store: ObservationStore, area=None, year=None, **_) -> str:
@@ -101,7 +78,7 @@ def import_register(paths, store: ObservationStore, area=None, year=None, **_) -
     path, year = Path(paths[0]), int(year)
     persons = read_register(path, year)
     level, municipality_rows = _municipality(store, ags)
-    source_id = source_id_for(path)
+    source_id = source_id_for(ags)
     obs, sub_areas = aggregate(
         persons,
         ags,
@@ -110,9 +87,9 @@ def import_register(paths, store: ObservationStore, area=None, year=None, **_) -
         source=f"Melderegister extract {path.name}: MH after MigraPro, "
         f"Einwanderungsgeschichte from register links",
     )
-    _check_other_sources(store, obs, source_id)
-    store.merge_areas(pd.concat([municipality_rows, sub_areas], ignore_index=True))
-    target = store.write_observations(obs, source_id, origin=str(path))
+    with store.transaction():
+        store.merge_areas(pd.concat([municipality_rows, sub_areas], ignore_index=True))
+        target = store.write_observations(obs, source_id, origin=str(path))
     total = obs[(obs["area_id"] == ags) & (obs["sex"] == "total") & (obs["age"] == "total")]
     share = total.set_index("group")["value"] / len(persons)
     return (

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import difflib
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,16 @@ from .fields import norm
 from .sections import FileFormat
 
 Grid = list[tuple[int, list[str]]]  # (row number in the file, cells as text)
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """Every row of a file as text cells; for a CSV file also whether its last line ends
+    without a line break (a download cut short ends so)."""
+
+    rows: Grid
+    is_csv: bool = False
+    unterminated: bool = False
 
 
 def _file_type(path: Path, fmt: FileFormat) -> str:
@@ -108,13 +119,16 @@ def _sheet_name(path: Path, names: list[str], sheet: str | int | None) -> str:
     return sheet
 
 
-def read_grid(path: Path, fmt: FileFormat, decimal: str) -> Grid:
+def read_grid(path: Path, fmt: FileFormat, decimal: str) -> RawFile:
     """Every row of the file as text cells, with its row number (from 1)."""
     if not path.exists():
         raise DataError(f"{path}: file not found")
     if _file_type(path, fmt) == "xlsx":
-        return _read_xlsx_grid(path, fmt, decimal)
-    return _read_csv_grid(path, fmt)
+        return RawFile(_read_xlsx_grid(path, fmt, decimal))
+    with open(path, "rb") as fh:
+        fh.seek(max(0, path.stat().st_size - 1))
+        last = fh.read(1)
+    return RawFile(_read_csv_grid(path, fmt), True, last not in (b"\n", b"\r", b""))
 
 
 def header_names(rows: list[list[str]]) -> list[str]:
@@ -157,8 +171,9 @@ def _data_rows(grid: Grid, fmt: FileFormat) -> Grid:
     return data
 
 
-def make_table(grid: Grid, fmt: FileFormat, origin: str) -> pd.DataFrame:
+def make_table(raw: RawFile, fmt: FileFormat, origin: str) -> pd.DataFrame:
     """Data rows as text with the file's row number in ``_row``."""
+    grid = raw.rows
     by_number = dict(grid)
     missing = [h for h in fmt.header if h not in by_number]
     if missing:
@@ -187,6 +202,42 @@ def make_table(grid: Grid, fmt: FileFormat, origin: str) -> pd.DataFrame:
     )
     table.insert(0, "_row", [n for n, _ in data])
     return table
+
+
+def check_complete(
+    raw: RawFile, table: pd.DataFrame, read: list[str], values: list[str], origin: str
+) -> None:
+    """Refuse a CSV file that shows it was cut short: a data row too short to reach a column
+    the mapping reads, or a last line without a line break that ends in a value cell (the
+    number may be cut: 1234 read as 12)."""
+    if not raw.is_csv:
+        return
+    header = [c for c in table.columns if c != "_row"]
+    widths = dict((n, len(r)) for n, r in raw.rows)
+    reach = max((header.index(c) for c in read), default=-1) + 1
+    short = (table["_row"].map(widths) < reach).to_numpy()
+    if short.any():
+        raise row_error(
+            origin,
+            table,
+            short,
+            header[reach - 1],
+            table["_row"].map(lambda n: f"{widths[n]} of {reach} fields"),
+            "rows that end before the columns the mapping reads",
+            "the file may be cut short (an interrupted download: fetch it again), or these "
+            "are note rows (leave them out with format.skip_rows, stop_at or footer_lines)",
+        )
+    number, cells = raw.rows[-1]
+    filled = [i for i, c in enumerate(cells) if c.strip()]
+    if raw.unterminated and number in set(table["_row"]) and filled:
+        column = header[filled[-1]] if filled[-1] < len(header) else ""
+        if column in values:
+            raise DataError(
+                f"{origin}: the file ends without a line break inside the value "
+                f"{cells[filled[-1]].strip()!r} (row {number}, column '{column}'): it may be "
+                f"cut short, and a cut number reads as a smaller one -> download the file "
+                f"again; if it is complete, add a line break at its end"
+            )
 
 
 def require_columns(table: pd.DataFrame, needed: list[str], origin: str, mapping: str) -> None:

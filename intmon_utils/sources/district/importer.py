@@ -14,7 +14,6 @@ Pipeline for one file (each step a small function):
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,17 +23,15 @@ import pandas as pd
 
 from ...errors import DataError, MappingError
 from ...store import (
-    AREA_COLUMNS,
     KEY_COLUMNS,
     OBSERVATION_COLUMNS,
     ObservationStore,
     validate_observations,
 )
-from ...validation import check_import
 from ..cells import parse_cells
 from .areas import SUBDISTRICT, Context, classify_areas
 from .fields import DOCS
-from .grid import make_table, read_grid, require_columns, row_error
+from .grid import check_complete, make_table, read_grid, require_columns, row_error
 from .layouts import layout_of
 from .mapping import TARGET_KEYS, DistrictMapping, load_mapping
 
@@ -191,11 +188,13 @@ def read_district_report(
     origin = str(path)
     ctx = Context(origin, _ags(m, area), m)
     layout = layout_of(m)
-    table = make_table(read_grid(path, m.format, m.decimal), m.format, origin)
+    raw = read_grid(path, m.format, m.decimal)
+    table = make_table(raw, m.format, origin)
     spec = m.areas
     needed = [c for c in (spec.code_column, spec.name_column, m.year_column) if c]
     needed += [lv.column for lv in spec.hierarchy if lv.column] + layout.columns()
     require_columns(table, needed, origin, m.origin)
+    check_complete(raw, table, needed, layout.value_columns(), origin)
     rows, areas, notes = classify_areas(table, ctx)
     rows = rows.assign(_year=_years(rows, m, year, origin))
     cells, layout_notes = layout.extract(rows, set(needed))
@@ -231,65 +230,24 @@ def read_district_table(
 # ---------------------------------------------------------------------------------------------
 
 
-def source_id(path: str | Path) -> str:
-    """The store's source id for a file: its name without suffix, other characters as '_'."""
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", Path(path).stem)
+def source_id(m: DistrictMapping, ags: str) -> str:
+    """The store's source of a district table: the municipality and the table the mapping
+    describes (``table:``, else the mapping file's name), so next year's file with the same
+    mapping adds its year to the same source, whatever the file is called."""
+    table = m.table or Path(m.origin).stem
+    return "district_" + re.sub(r"[^A-Za-z0-9_.-]", "_", f"{ags}_{table}")
 
 
-def _check_overlap(store: ObservationStore, tables: dict[str, DistrictTable]) -> None:
-    """Refuse observations that another source already holds (the store could not be read)."""
-    frames = [t.observations[KEY_COLUMNS].assign(_source=sid) for sid, t in tables.items()]
-    if store.observation_dir.exists():
-        for p in sorted(store.observation_dir.glob("*.parquet")):
-            if p.stem not in tables:
-                frames.append(pd.read_parquet(p, columns=KEY_COLUMNS).assign(_source=p.stem))
-    both = pd.concat(frames, ignore_index=True)
-    dup = both[both.duplicated(KEY_COLUMNS, keep=False)]
-    if len(dup):
-        sources = sorted(dup["_source"].unique())
-        first = dup.iloc[0]
-        raise DataError(
-            f"the same observations would come from several sources {sources} (e.g. "
-            f"{first['area_id']} {first['year']} {first['variable']}/{first['group']}) "
-            f"-> import only one of these files, or drop the other source's file "
-            f"from {store.observation_dir}; nothing was written"
-        )
-
-
-def _merged_register(store: ObservationStore, areas: pd.DataFrame) -> pd.DataFrame:
-    """The area register as ``store.merge_areas(areas)`` will leave it."""
-    if not store.areas_path.exists():
-        return areas[AREA_COLUMNS].reset_index(drop=True)
-    old = store.read_areas()
-    return pd.concat(
-        [old[~old["area_id"].isin(areas["area_id"])], areas[AREA_COLUMNS]], ignore_index=True
-    )
-
-
-def _dry_run(tables: dict[str, DistrictTable], paths, register: pd.DataFrame) -> None:
-    """Run the store's checks on every file before anything is written (warnings stay silent
-    here; the store repeats the checks and reports them once while writing)."""
-    logger = logging.getLogger("intmon")
-    was = logger.disabled
-    logger.disabled = True
-    try:
-        for t, p in zip(tables.values(), paths, strict=True):
-            checked = validate_observations(t.observations, str(p), register)
-            check_import(checked, str(p), register)
-    finally:
-        logger.disabled = was
-
-
-def _new_areas(store: ObservationStore, tables: dict[str, DistrictTable]) -> pd.DataFrame:
+def _new_areas(store: ObservationStore, tables: list[DistrictTable]) -> pd.DataFrame:
     """The areas to add to the register. An area the register already holds above the
     sub-districts (the municipality) keeps its entry, and its level wins in the observations."""
-    areas = pd.concat([t.areas for t in tables.values()], ignore_index=True)
+    areas = pd.concat([t.areas for t in tables], ignore_index=True)
     areas = areas.drop_duplicates("area_id", keep="first")
-    if not store.areas_path.exists():
+    if not store.has_areas():
         return areas
     known = store.read_areas().set_index("area_id")["level"]
     keep_existing = areas["area_id"].isin(known.index) & (areas["level"] != SUBDISTRICT)
-    for t in tables.values():
+    for t in tables:
         obs = t.observations
         mun = obs["area_level"] != SUBDISTRICT
         obs.loc[mun, "area_level"] = (
@@ -310,7 +268,8 @@ def import_district_table(
 
     Every file is read and checked before anything is written; the areas (municipality,
     sub-districts, hierarchy levels) are added to the register, an existing municipality entry
-    is kept as it is. Each file becomes one source named after the file.
+    is kept as it is. The files become one source (:func:`source_id`): each replaces what it
+    covers (its areas and years), so files of several years add up.
     """
     if mapping is None:
         raise DataError(
@@ -319,21 +278,16 @@ def import_district_table(
         )
     m = load_mapping(mapping)
     paths = list(paths)
-    tables: dict[str, DistrictTable] = {}
-    for p in paths:
-        sid = source_id(p)
-        if sid in tables:
-            raise DataError(f"{p}: two files give the source id '{sid}' -> rename one of them")
-        tables[sid] = read_district_report(p, m, area=area, year=year)
-    _check_overlap(store, tables)
-    areas = _new_areas(store, tables)
-    _dry_run(tables, paths, _merged_register(store, areas))
-    store.merge_areas(areas)
+    tables = [read_district_report(p, m, area=area, year=year) for p in paths]
+    sid = source_id(m, _ags(m, area))
     messages = []
-    for (sid, t), p in zip(tables.items(), paths, strict=True):
-        target = store.write_observations(t.observations, sid, origin=str(p))
-        n_areas = t.observations["area_id"].nunique()
-        line = f"{p}: {len(t.observations)} observations of {n_areas} areas written to {target}"
-        messages.append("; ".join([line, *t.notes]))
+    with store.transaction():
+        areas = _new_areas(store, tables)
+        store.merge_areas(areas)
+        for t, p in zip(tables, paths, strict=True):
+            store.write_observations(t.observations, sid, origin=str(p))
+            n_areas = t.observations["area_id"].nunique()
+            line = f"{p}: {len(t.observations)} observations of {n_areas} areas"
+            messages.append("; ".join([line, *t.notes]))
     messages.append(f"{len(areas)} areas added to or updated in {store.areas_path}")
     return "\n".join(messages)

@@ -43,6 +43,9 @@ class WideLayout:
     def columns(self) -> list[str]:
         return list(self.columns_map)
 
+    def value_columns(self) -> list[str]:
+        return list(self.columns_map)
+
     def extract(self, rows: pd.DataFrame, used: set[str]) -> tuple[pd.DataFrame, list[str]]:
         frames = [_cells(rows, col, rows[col], target) for col, target in self.columns_map.items()]
         ignored = [
@@ -61,18 +64,21 @@ class LongLayout:
 
     def __init__(self, m: DistrictMapping):
         self.label_columns = tuple(m.label_columns or ())
-        self.value_columns = m.value_sources
+        self.value_sources = m.value_sources
         # normalised labels → target; several combinations may name the same target
         self.labels = {label.match: label.key for label in m.labels or ()}
 
     def columns(self) -> list[str]:
-        extra = [v.label_column for v in self.value_columns if v.label_column]
-        return [*self.label_columns, *(v.column for v in self.value_columns), *extra]
+        extra = [v.label_column for v in self.value_sources if v.label_column]
+        return [*self.label_columns, *(v.column for v in self.value_sources), *extra]
+
+    def value_columns(self) -> list[str]:
+        return [v.column for v in self.value_sources]
 
     def extract(self, rows: pd.DataFrame, used: set[str]) -> tuple[pd.DataFrame, list[str]]:
         base = [rows[c].map(norm).tolist() for c in self.label_columns]
         frames, skipped = [], Counter()
-        for vc in self.value_columns:
+        for vc in self.value_sources:
             parts = list(base)
             if vc.label_column:
                 parts.append(rows[vc.label_column].map(norm).tolist())

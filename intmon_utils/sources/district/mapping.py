@@ -119,6 +119,7 @@ class DistrictMapping(Section):
 
     description: Text = ""
     source: Text = ""
+    table: Text = ""  # the table's short name; with the AGS it names the source in the store
     format: FileFormat = FileFormat()
     publisher: Publisher = "municipal"
     decimal: Choice(",", ".") = ","
