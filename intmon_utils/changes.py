@@ -13,7 +13,8 @@ Within what a file covers, a stored observation the file lacks (a group, sex or 
 **removed**. An import that would remove more than it adds, or drop a whole group, sex or age
 class, stops with a message saying what would be lost, unless the user passes ``--replace``;
 ``--replace`` makes the source exactly the file (years and variables not in the file are
-removed too) and is reported with the same counts. ``intmon import --dry-run`` prints the change and writes nothing.
+removed too) and is reported with the same counts. ``intmon import --dry-run`` prints the
+change and writes nothing.
 """
 
 from __future__ import annotations
