@@ -103,19 +103,44 @@ def test_a_complete_file_without_final_line_break_is_read(tmp_path, mapping):
 
 def test_a_file_cut_at_a_line_cannot_wipe_the_store(tmp_path, mapping, store):
     """The case that lost data before: a file sorted by group and cut before its migration
-    rows. The import stops and names the loss; the store is unchanged."""
+    rows. The mapping's migration label matches no row: the import stops, the store is
+    unchanged."""
     before = store.fingerprint()
     cut = long_rows([2021, 2022], by_group_first=True)[:16]
     path = write(tmp_path, "einwohner.csv", cut)
-    with pytest.raises(DataError, match=r"drops every group value with_migration_background"):
+    with pytest.raises(DataError, match=r"labels\[2\] .*'migrationshintergrund'.* matches no"):
         import_district_table([path], store, mapping)
     assert store.fingerprint() == before
-    # with --replace the loss is intended and happens, reported with its counts
+
+
+def test_a_file_cut_inside_a_group_cannot_wipe_the_store(tmp_path, mapping, store):
+    """Cut after half of the migration rows: it would remove 4 stored values and add none,
+    so it stops and names the loss; --replace makes the loss happen, with its counts."""
+    before = store.fingerprint()
+    path = write(tmp_path, "einwohner.csv", long_rows([2021, 2022], by_group_first=True)[:20])
+    with pytest.raises(DataError, match=r"removes 4 observations and adds only 0.*--replace"):
+        import_district_table([path], store, mapping)
+    assert store.fingerprint() == before
     with store.transaction(replace=True) as staged:
         import_district_table([path], store, mapping)
     (change,) = staged.changes
-    assert (change.added, change.unchanged, change.removed) == (0, 16, 8)
-    assert len(store.read_observations()) == 16
+    assert (change.added, change.unchanged, change.removed) == (0, 20, 4)
+    assert len(store.read_observations()) == 20
+
+
+def test_a_mistyped_label_is_an_error_with_did_you_mean(tmp_path, mapping):
+    typo = {**MAPPING, "labels": [*MAPPING["labels"][:2], {**MAPPING["labels"][2]}]}
+    typo["labels"][2]["match"] = "Migrationshintergrnd"
+    path = tmp_path / "typo.yml"
+    path.write_text(yaml.safe_dump(typo, allow_unicode=True), encoding="utf-8")
+    data = write(tmp_path, "einwohner.csv", long_rows([2022]))
+    with pytest.raises(DataError, match=r"did you mean 'migrationshintergrund'\?"):
+        read_district_report(data, path)
+    typo["labels"][2]["match"] = "Zugewanderte"  # nothing like it: maybe another file's label
+    path.write_text(yaml.safe_dump(typo, allow_unicode=True), encoding="utf-8")
+    assert len(read_district_report(data, path).observations) == 8
+    with pytest.raises(DataError, match=r"'zugewanderte'\) matches no row of .*einwohner.csv"):
+        import_district_table([data], ObservationStore(tmp_path / "data"), path)
 
 
 # -- the yearly cycle ------------------------------------------------------------------------

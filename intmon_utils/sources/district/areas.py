@@ -19,7 +19,7 @@ from ...store import AREA_COLUMNS
 from .fields import MUNICIPALITY, norm, norm_label
 from .grid import row_error
 from .mapping import DistrictMapping
-from .sections import AreaSpec, Level, RowRule
+from .sections import AreaSpec, CodeRules, Level, RowRule
 
 SUBDISTRICT = "subdistrict"  # area level of every area below the municipality
 
@@ -42,8 +42,33 @@ def _default_name(kind: str, code: str) -> str:
     return f"{kind.replace('_', ' ').capitalize()} {code}"
 
 
-def rule_matches(rule: RowRule, code: pd.Series | None, name: pd.Series | None, index) -> pd.Series:
-    """Per row: does ``rule`` recognise it by code or name (any condition)?"""
+def _first_cells(table: pd.DataFrame) -> pd.Series:
+    """Per row: its first non-empty cell (what an ``after`` marker is matched against)."""
+    cells = table.drop(columns="_row").map(lambda c: str(c).strip())
+    return cells.apply(lambda r: next((c for c in r if c), ""), axis=1)
+
+
+def _position(rule: RowRule, table: pd.DataFrame) -> pd.Series:
+    """Per row: is it where ``rule`` looks (its ``rows`` and below its ``after`` marker)?"""
+    where = pd.Series(True, index=table.index)
+    if rule.rows:
+        where &= table["_row"].isin(rule.rows)
+    if rule.after is not None:
+        marker = _first_cells(table).map(lambda c: bool(rule.after.search(c)))
+        below = marker.cumsum().shift(fill_value=0) > 0
+        where &= below.to_numpy()
+    return where
+
+
+def rule_matches(
+    rule: RowRule, table: pd.DataFrame, code: pd.Series | None, name: pd.Series | None
+) -> pd.Series:
+    """Per row: does ``rule`` recognise it: by code or name (any condition), within its
+    position (``rows``, ``after``), or by position alone?"""
+    index = table.index
+    where = _position(rule, table)
+    if not rule.by_content:
+        return where
     hit = pd.Series(False, index=index)
     if code is not None:
         hit |= code.isin(rule.codes)
@@ -53,7 +78,7 @@ def rule_matches(rule: RowRule, code: pd.Series | None, name: pd.Series | None, 
         hit |= name.map(norm_label).isin(rule.names)
         if rule.name_pattern is not None:
             hit |= name.map(lambda n: bool(rule.name_pattern.fullmatch(n)))
-    return hit
+    return hit & where
 
 
 def _row_codes(table: pd.DataFrame, ctx: Context) -> tuple[pd.Series | None, pd.Series | None]:
@@ -63,8 +88,11 @@ def _row_codes(table: pd.DataFrame, ctx: Context) -> tuple[pd.Series | None, pd.
     return code, name
 
 
-def _code_of(table, code, name, mask, ctx: Context, width: int | None) -> pd.Series:
-    """Local codes of the rows in ``mask``: from the code column, or looked up by name."""
+def _code_of(
+    table, code, name, mask, ctx: Context, width: int | None, rules: CodeRules, by_name: dict
+) -> pd.Series:
+    """Local codes of the rows in ``mask``: from the code column (normalised by ``rules``),
+    or looked up by name in ``by_name``."""
     spec = ctx.mapping.areas
     if code is not None:
         empty = code[mask] == ""
@@ -79,8 +107,8 @@ def _code_of(table, code, name, mask, ctx: Context, width: int | None) -> pd.Ser
                 "fill in the code, or recognise these rows by name in an "
                 "aggregates or exclude rule",
             )
-        return code[mask].map(lambda c: _pad(c, width))
-    found = name[mask].map(lambda n: spec.code_by_name.get(norm_label(n)))
+        return code[mask].map(lambda c: _pad(rules.apply(c), width))
+    found = name[mask].map(lambda n: by_name.get(norm_label(n)))
     if found.isna().any():
         raise row_error(
             ctx.origin,
@@ -88,8 +116,9 @@ def _code_of(table, code, name, mask, ctx: Context, width: int | None) -> pd.Ser
             found.isna(),
             spec.name_column,
             name[mask],
-            "area names not in areas.code_by_name",
-            "add them to code_by_name, or to an aggregates/exclude rule",
+            "area names not in code_by_name",
+            "add them to areas.code_by_name (or the level's code_by_name for totals), or "
+            "to an aggregates/exclude rule",
         )
     return found.map(lambda c: _pad(c, width))
 
@@ -199,13 +228,14 @@ def _municipality_row(ctx: Context) -> dict:
     }
 
 
-def _roles(code, name, spec: AreaSpec, index) -> tuple[pd.Series, dict[str, RowRule], list[str]]:
+def _roles(table, code, name, spec: AreaSpec) -> tuple[pd.Series, dict[str, RowRule], list[str]]:
     """Per row: 'base', 'excluded' or the aggregate rule that recognises it (first match wins;
     exclusions are checked before aggregates)."""
+    index = table.index
     excluded = pd.Series(False, index=index)
     notes = []
     for rule in spec.exclude:
-        hit = rule_matches(rule, code, name, index) & ~excluded
+        hit = rule_matches(rule, table, code, name) & ~excluded
         if hit.any():
             notes.append(f"{int(hit.sum())} rows excluded ({rule.reason or 'areas.exclude'})")
         excluded |= hit
@@ -214,7 +244,7 @@ def _roles(code, name, spec: AreaSpec, index) -> tuple[pd.Series, dict[str, RowR
     rules = {}
     for k, rule in enumerate(spec.aggregates):
         key = f"areas.aggregates[{k}]"
-        role[rule_matches(rule, code, name, index) & (role == "base")] = key
+        role[rule_matches(rule, table, code, name) & (role == "base")] = key
         rules[key] = rule
     return role, rules, notes
 
@@ -222,7 +252,9 @@ def _roles(code, name, spec: AreaSpec, index) -> tuple[pd.Series, dict[str, RowR
 def _base_areas(table, code, name, mask, ctx: Context) -> tuple[pd.Series, list[pd.DataFrame]]:
     """Area ids and register records of the base rows (codes checked against code_pattern)."""
     spec = ctx.mapping.areas
-    codes = _code_of(table, code, name, mask, ctx, spec.code_width)
+    codes = _code_of(
+        table, code, name, mask, ctx, spec.code_width, spec.normalise, spec.code_by_name
+    )
     if spec.code_pattern is not None:
         odd = ~codes.map(lambda c: bool(spec.code_pattern.fullmatch(c)))
         if odd.any():
@@ -251,7 +283,8 @@ def _level_areas(
     spec = ctx.mapping.areas
     depth = [lv.kind for lv in spec.hierarchy].index(rule.level)
     lv = spec.hierarchy[depth]
-    codes = _code_of(table, code, name, mask, ctx, lv.prefix or lv.width)
+    by_name = lv.code_by_name or spec.code_by_name
+    codes = _code_of(table, code, name, mask, ctx, lv.prefix or lv.width, rule.normalise, by_name)
     if lv.prefix is not None:
         wrong = codes.str.len() != lv.prefix
         if wrong.any():
@@ -278,7 +311,7 @@ def classify_areas(
     the municipality itself) or are dropped; excluded rows are dropped.
     """
     code, name = _row_codes(table, ctx)
-    role, rules, notes = _roles(code, name, ctx.mapping.areas, table.index)
+    role, rules, notes = _roles(table, code, name, ctx.mapping.areas)
     mun = _municipality_row(ctx)
     area_id = pd.Series(None, index=table.index, dtype=object)
     level = pd.Series(SUBDISTRICT, index=table.index, dtype=object)

@@ -44,6 +44,7 @@ class DistrictTable:
     observations: pd.DataFrame
     areas: pd.DataFrame
     notes: list[str]
+    unmatched: dict[int, str]  # long layout: labels of the mapping no row of this file has
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,7 +198,7 @@ def read_district_report(
     check_complete(raw, table, needed, layout.value_columns(), origin)
     rows, areas, notes = classify_areas(table, ctx)
     rows = rows.assign(_year=_years(rows, m, year, origin))
-    cells, layout_notes = layout.extract(rows, set(needed))
+    cells, layout_notes = layout.extract(rows, set(needed), origin)
     cells, value_notes = _parse_values(cells, m, origin)
     cells = _merge_duplicates(cells, origin)
     level = rows.drop_duplicates("_area_id").set_index("_area_id")["_area_level"]
@@ -208,7 +209,9 @@ def read_district_report(
     )
     obs = obs.sort_values(["area_id", "year", *TARGET_KEYS], ignore_index=True)
     obs = validate_observations(obs[[*OBSERVATION_COLUMNS, "origin_row"]], origin)
-    return DistrictTable(obs, areas.reset_index(drop=True), notes + layout_notes + value_notes)
+    return DistrictTable(
+        obs, areas.reset_index(drop=True), notes + layout_notes + value_notes, layout.unmatched
+    )
 
 
 def read_district_table(
@@ -279,6 +282,14 @@ def import_district_table(
     m = load_mapping(mapping)
     paths = list(paths)
     tables = [read_district_report(p, m, area=area, year=year) for p in paths]
+    nowhere = set.intersection(*(set(t.unmatched) for t in tables))
+    if nowhere:
+        i = min(nowhere)
+        raise DataError(
+            f"labels[{i}] of {m.origin} ({tables[0].unmatched[i]!r}) matches no row of "
+            f"{', '.join(map(str, paths))}; nothing was imported -> correct the label (compare "
+            f"with the file's label columns), or mark it 'optional: true'"
+        )
     sid = source_id(m, _ags(m, area))
     messages = []
     with store.transaction():

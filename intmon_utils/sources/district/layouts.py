@@ -9,10 +9,12 @@ its keys and their checks are part of the mapping schema (``mapping.LAYOUT_KEYS`
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 
 import pandas as pd
 
+from ...errors import DataError
 from .fields import norm
 from .mapping import LAYOUT_KEYS, TARGET_KEYS, DistrictMapping
 
@@ -39,6 +41,7 @@ class WideLayout:
 
     def __init__(self, m: DistrictMapping):
         self.columns_map = {col: target.key for col, target in (m.columns or {}).items()}
+        self.unmatched: dict[int, str] = {}  # the long layout's labels no row has
 
     def columns(self) -> list[str]:
         return list(self.columns_map)
@@ -46,7 +49,9 @@ class WideLayout:
     def value_columns(self) -> list[str]:
         return list(self.columns_map)
 
-    def extract(self, rows: pd.DataFrame, used: set[str]) -> tuple[pd.DataFrame, list[str]]:
+    def extract(
+        self, rows: pd.DataFrame, used: set[str], origin: str
+    ) -> tuple[pd.DataFrame, list[str]]:
         frames = [_cells(rows, col, rows[col], target) for col, target in self.columns_map.items()]
         ignored = [
             c
@@ -67,6 +72,9 @@ class LongLayout:
         self.value_sources = m.value_sources
         # normalised labels → target; several combinations may name the same target
         self.labels = {label.match: label.key for label in m.labels or ()}
+        self.required = [(i, lb.match) for i, lb in enumerate(m.labels or ()) if not lb.optional]
+        self.mapping = m.origin
+        self.unmatched: dict[int, str] = {}  # labels no row of the last file has
 
     def columns(self) -> list[str]:
         extra = [v.label_column for v in self.value_sources if v.label_column]
@@ -75,9 +83,11 @@ class LongLayout:
     def value_columns(self) -> list[str]:
         return [v.column for v in self.value_sources]
 
-    def extract(self, rows: pd.DataFrame, used: set[str]) -> tuple[pd.DataFrame, list[str]]:
+    def extract(
+        self, rows: pd.DataFrame, used: set[str], origin: str
+    ) -> tuple[pd.DataFrame, list[str]]:
         base = [rows[c].map(norm).tolist() for c in self.label_columns]
-        frames, skipped = [], Counter()
+        frames, skipped, seen = [], Counter(), set()
         for vc in self.value_sources:
             parts = list(base)
             if vc.label_column:
@@ -89,16 +99,39 @@ class LongLayout:
                 [tuple(x.casefold() for x in t) for t in shown], index=rows.index, dtype=object
             )
             mapped = keys.map(lambda k: k in self.labels)
+            seen.update(keys)
             skipped.update(" | ".join(t) for t, ok in zip(shown, mapped, strict=True) if not ok)
             for key in dict.fromkeys(keys[mapped]):
                 idx = keys.index[(keys == key).to_numpy() & mapped.to_numpy()]
                 frames.append(
                     _cells(rows.loc[idx], vc.column, rows.loc[idx, vc.column], self.labels[key])
                 )
+        self._check_matched(seen, origin)
         cells = (
             pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CELL_COLUMNS)
         )
         return cells, _skipped_note(skipped)
+
+    def _check_matched(self, seen: set, origin: str) -> None:
+        """A label combination of the mapping that no row has: an error when the file has a
+        combination close to it (a typo), else left for the other files of the import
+        (``unmatched``; the importer fails if no file has it)."""
+        self.unmatched = {}
+        for i, match in self.required:
+            if match in seen:
+                continue
+            wanted = " | ".join(match)
+            unmapped = [" | ".join(k) for k in seen if k not in self.labels]
+            close = difflib.get_close_matches(wanted, unmapped, n=3, cutoff=0.75)
+            if close or (len(match) > 1 and match[0] in {k[0] for k in seen if k}):
+                close = close or difflib.get_close_matches(wanted, unmapped, n=3, cutoff=0)
+                raise DataError(
+                    f"{origin}: labels[{i}] of {self.mapping} ({wanted!r}) matches no row of "
+                    f"the file -> did you mean {' or '.join(repr(c) for c in close)}? Correct "
+                    f"the label, or mark the entry 'optional: true' if the table has it only "
+                    f"in some releases"
+                )
+            self.unmatched[i] = wanted
 
 
 def _skipped_note(skipped: Counter) -> list[str]:

@@ -61,6 +61,7 @@ class Label(Target):
     """Long layout: a combination of labels (``match``) and the observation it names."""
 
     match: ColumnLabels  # compared without case and extra spaces
+    optional: bool = False  # no error when no row of the file has these labels
 
 
 class ValueColumn(Section):

@@ -71,13 +71,20 @@ def _header(value: Any) -> tuple[int, ...]:
     return tuple(sorted(rows))
 
 
-def _skip_rows(value: Any) -> frozenset[int]:
-    rows = _row_numbers(value)
-    if rows is None:
-        raise ValueError(
-            f"must be a list of row numbers ≥ 1, got {value!r} -> write e.g. "
-            f"'skip_rows: [5]' (rows counted from 1 as in the file)"
-        )
+def _row_ranges(value: Any) -> frozenset[int]:
+    """Row numbers: ``7``, ``"89-97"`` or a list of both."""
+    rows: set[int] = set()
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, int) and not isinstance(item, bool) and item >= 1:
+            rows.add(item)
+            continue
+        found = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", item) if isinstance(item, str) else None
+        if not found or int(found[1]) > int(found[2]) or int(found[1]) < 1:
+            raise ValueError(
+                f"must be row numbers ≥ 1 or ranges, got {describe(item)} -> write e.g. "
+                f"'rows: \"89-97\"' or 'rows: [5, \"10-12\"]' (rows counted from 1 as in the file)"
+            )
+        rows.update(range(int(found[1]), int(found[2]) + 1))
     return frozenset(rows)
 
 
@@ -90,7 +97,7 @@ class FileFormat(Section):
     quote: Text = '"'
     encoding: Text = "utf-8"
     header: Annotated[tuple[int, ...], BeforeValidator(_header)] = (1,)
-    skip_rows: Annotated[frozenset[int], BeforeValidator(_skip_rows)] = frozenset()
+    skip_rows: Annotated[frozenset[int], BeforeValidator(_row_ranges)] = frozenset()
     footer_lines: Count = 0
     stop_at: OptRegex = None
 
@@ -164,6 +171,12 @@ class Level(Section):
     column: OptColumn = None  # or: parent code from this column
     width: OptPositive = None  # zero-pad codes read from `column`
     names: CodeMap = {}
+    code_by_name: CodeMap = {}  # totals of this level found by name (names on two levels)
+
+    @field_validator("code_by_name")
+    @classmethod
+    def _names_as_compared(cls, value: dict[str, str]) -> dict[str, str]:
+        return {norm_label(k): v for k, v in value.items()}
 
     @model_validator(mode="after")
     def _prefix_or_column(self) -> Level:
@@ -176,19 +189,47 @@ class Level(Section):
         return self
 
 
+class CodeRules(Section):
+    """How codes as the file writes them become the codes intmon uses (``normalise:``):
+    a lookup table first; otherwise a prefix stripped, then leading zeros stripped."""
+
+    lookup: CodeMap = {}  # code in the file → code to use
+    strip_prefix: Text = ""  # e.g. "SB" of "SB01"
+    strip_zeros: bool = False  # "001" → "1"
+
+    def apply(self, code: str) -> str:
+        if code in self.lookup:
+            return self.lookup[code]
+        if self.strip_prefix and code.startswith(self.strip_prefix):
+            code = code[len(self.strip_prefix) :]
+        if self.strip_zeros and code.isdigit():
+            code = code.lstrip("0") or "0"
+        return code
+
+
 class RowRule(Section):
-    """Recognises rows by code or name (any condition matches)."""
+    """Recognises rows by code or name (any of these conditions), and/or by position:
+    ``rows`` (row numbers in the file) and ``after`` (rows below the first row whose first
+    cell matches) restrict the rule to those rows, or alone select them."""
 
     codes: Texts = ()
     code_pattern: OptRegex = None
     names: NameLabels = ()  # compared without case and extra spaces
     name_pattern: OptRegex = None
+    rows: Annotated[frozenset[int], BeforeValidator(_row_ranges)] = frozenset()
+    after: OptRegex = None
     reason: Text = ""
+
+    @property
+    def by_content(self) -> bool:
+        return bool(self.codes or self.names or self.code_pattern or self.name_pattern)
 
     @model_validator(mode="after")
     def _recognises_rows(self) -> RowRule:
-        if not (self.codes or self.names or self.code_pattern or self.name_pattern):
-            raise ValueError("recognises no row -> give codes, code_pattern, names or name_pattern")
+        if not (self.by_content or self.rows or self.after):
+            raise ValueError(
+                "recognises no row -> give codes, code_pattern, names, name_pattern, rows or after"
+            )
         return self
 
 
@@ -201,6 +242,7 @@ class Aggregate(RowRule):
 
     level: OptText = None  # a hierarchy kind or 'municipality'
     action: Action = "import"
+    normalise: CodeRules = CodeRules()  # codes of these rows (e.g. totals coded 001 for 1)
 
 
 class AreaSpec(Section):
@@ -212,6 +254,7 @@ class AreaSpec(Section):
     names: CodeMap = {}  # code → name
     code_width: OptPositive = None
     code_pattern: OptRegex = None
+    normalise: CodeRules = CodeRules()
     kind: Kind = "stadtteil"
     hierarchy: Entries(Level) = ()  # top level first
     aggregates: Entries(Aggregate) = ()
