@@ -18,12 +18,13 @@ OBSERVATION_SYMBOLS = {
     "not_yet_available": "...",
     "estimated": "",
     "not_applicable": "x",
+    "derived": "",  # computed from the table's own counts (total − foreign): intmon_utils/derive.py
 }
 # observations that carry a usable number (a zero is a number)
-VALUED_OBSERVATIONS = ("ok", "zero", "estimated")
+VALUED_OBSERVATIONS = ("ok", "zero", "estimated", "derived")
 # ... of which exact counts (no estimate), and those whose value field must hold a number
-EXACT_OBSERVATIONS = ("ok", "zero")
-NUMBER_REQUIRED = ("ok", "estimated")
+EXACT_OBSERVATIONS = ("ok", "zero", "derived")
+NUMBER_REQUIRED = ("ok", "estimated", "derived")
 # observations that carry no number at all: the value field must be empty
 SYMBOL_ONLY = frozenset(
     {"secret", "not_meaningful", "uncertain", "not_yet_available", "not_applicable"}
@@ -45,6 +46,7 @@ VALUED_INDICATORS = ("ok", "estimated")
 INDICATOR_STATUS_OF_INPUT = {
     "ok": "ok",
     "zero": "ok",
+    "derived": "ok",  # exact; the report's sources name the derivation
     "estimated": "estimated",
     "secret": "suppressed",
     "uncertain": "uncertain",

@@ -159,3 +159,64 @@ def test_bad_row_ranges_name_the_key(tmp_path, rows):
     mapping["areas"]["aggregates"] = [{"rows": rows, "level": "municipality"}]
     with pytest.raises(MappingError, match=r"areas\.aggregates\[0\]\.rows"):
         read_district_table(*write(tmp_path, NAMES_CSV, mapping))
+
+
+# -- derived complements -----------------------------------------------------------------------
+
+DERIVE_CSV = "Nr;Einwohner;Ausländer\n101;1000;100\n102;2000;.\n103;500;500\n"
+DERIVE_MAPPING = {
+    "source": "Stadt Zweistufen, Einwohnerstatistik",
+    "municipality": {"id": AGS},
+    "areas": {"code_column": "Nr"},
+    "year": 2023,
+    "layout": "wide",
+    "columns": {
+        "Einwohner": {"variable": "population"},
+        "Ausländer": {"variable": "population", "group": "foreign"},
+    },
+    "derive": [{"group": "german", "minus": ["foreign"]}],
+}
+
+
+def test_a_table_with_only_total_and_foreign_gets_german_derived(tmp_path):
+    obs, _ = read_district_table(*write(tmp_path, DERIVE_CSV, DERIVE_MAPPING))
+    german = obs[obs["group"] == "german"].set_index("area_id")
+    # 102: foreign is secret, so German cannot be derived (it would reveal the secret)
+    assert german["value"].to_dict() == {f"{AGS}-101": 900, f"{AGS}-103": 0}
+    assert set(german["status"]) == {"derived"}
+    assert (
+        german["source"]
+        .str.endswith(
+            "abgeleitet: Deutsche = Insgesamt − Ausländerinnen und Ausländer "
+            "(einschl. Staatsangehörigkeit ohne Angabe)"
+        )
+        .all()
+    )
+
+
+def test_derived_counts_enter_indicators_and_the_store(tmp_path):
+    from intmon_utils.indicators import compute_indicators
+    from intmon_utils.sources.district import import_district_table
+    from intmon_utils.store import ObservationStore
+
+    data, mapping = write(tmp_path, DERIVE_CSV, DERIVE_MAPPING)
+    store = ObservationStore(tmp_path / "data")
+    message = import_district_table([data], store, mapping)
+    assert "2 values of group german derived as total − foreign" in message
+    table = compute_indicators(store.read_observations())
+    share = table[(table["indicator_id"] == "demography.foreign_share")].set_index("area_id")
+    assert share.loc[f"{AGS}-101", "value"] == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ({"group": "german", "minus": ["with_migration_background"]}, "not an identity"),
+        ({"group": "german", "sex": "male", "minus": ["foreign"]}, "exactly one of"),
+        ({"group": "deutsch", "minus": ["foreign"]}, "not in the vocabulary"),
+    ],
+)
+def test_a_derivation_that_is_no_identity_names_the_key(tmp_path, entry, problem):
+    mapping = {**DERIVE_MAPPING, "derive": [entry]}
+    with pytest.raises(MappingError, match=rf"derive\[0\].*{problem}"):
+        read_district_table(*write(tmp_path, DERIVE_CSV, mapping))

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ...derive import derive_complement
 from ...errors import DataError, MappingError
 from ...store import (
     KEY_COLUMNS,
@@ -207,6 +208,13 @@ def read_district_report(
         origin_row=cells["_row"],
         source=f"{m.source}: {path.name}" if m.source else path.name,
     )
+    for d in m.derive:
+        derived = derive_complement(obs, d.dimension, d.part, d.whole, d.minus, origin)
+        obs = pd.concat([obs, derived], ignore_index=True)
+        notes.append(
+            f"{len(derived)} values of {d.dimension} {d.part} derived as {d.whole} − "
+            f"{' − '.join(d.minus)}"
+        )
     obs = obs.sort_values(["area_id", "year", *TARGET_KEYS], ignore_index=True)
     obs = validate_observations(obs[[*OBSERVATION_COLUMNS, "origin_row"]], origin)
     return DistrictTable(

@@ -15,8 +15,9 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PrivateAttr, field_validator, model_validator
 
 from ...config.loading import describe, parse, problem_at, read_yaml
+from ...derive import check_derivation
 from ...errors import MappingError
-from ...vocabulary import check_word
+from ...vocabulary import DIMENSIONS, check_word
 from ..cells import SYMBOLS
 from .fields import (
     DOCS,
@@ -26,8 +27,10 @@ from .fields import (
     Columns,
     Entries,
     OptColumn,
+    OptText,
     Section,
     Text,
+    Texts,
 )
 from .sections import AreaSpec, FileFormat, Municipality
 
@@ -62,6 +65,39 @@ class Label(Target):
 
     match: ColumnLabels  # compared without case and extra spaces
     optional: bool = False  # no error when no row of the file has these labels
+
+
+class Derivation(Section):
+    """A part the table does not publish, derived as whole − parts (``derive:`` entries):
+    give the dimension of the part (``group``, ``sex`` or ``age``) with its value."""
+
+    group: OptText = None
+    sex: OptText = None
+    age: OptText = None
+    whole: Text = "total"
+    minus: Texts
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> Derivation:
+        given = [d for d in DIMENSIONS if getattr(self, d) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of group, sex or age: the part to derive -> e.g. "
+                "'group: german, minus: [foreign]'"
+            )
+        dim = given[0]
+        for word in (getattr(self, dim), self.whole, *self.minus):
+            check_word(dim, word)
+        check_derivation(dim, getattr(self, dim), self.whole, self.minus)
+        return self
+
+    @property
+    def dimension(self) -> str:
+        return next(d for d in DIMENSIONS if getattr(self, d) is not None)
+
+    @property
+    def part(self) -> str:
+        return getattr(self, self.dimension)
 
 
 class ValueColumn(Section):
@@ -134,6 +170,7 @@ class DistrictMapping(Section):
     value_column: OptColumn = None
     value_columns: Entries(ValueColumn) | None = None
     labels: Entries(Label) | None = None
+    derive: Entries(Derivation) = ()
 
     _origin: str = PrivateAttr(default="mapping")
 
