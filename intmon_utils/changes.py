@@ -45,6 +45,7 @@ class Change:
     years_added: list[int] = field(default_factory=list)
     years_removed: list[int] = field(default_factory=list)
     result: pd.DataFrame | None = field(default=None, repr=False)
+    areas: frozenset[str] = frozenset()  # the areas the file covers
 
     @property
     def mode(self) -> str:
@@ -122,6 +123,7 @@ def plan_change(
             removed=0,
             years_added=sorted(int(y) for y in new["year"].unique()),
             result=new.sort_values(KEY_COLUMNS, ignore_index=True),
+            areas=frozenset(new["area_id"]),
         )
     if replace:
         covered = pd.Series(True, index=old.index)
@@ -159,6 +161,7 @@ def plan_change(
         years_added=sorted(int(y) for y in new_years - old_years),
         years_removed=sorted(int(y) for y in old_years - new_years),
         result=result.sort_values(KEY_COLUMNS, ignore_index=True),
+        areas=frozenset(new["area_id"]),
     )
 
 

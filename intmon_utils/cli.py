@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import IntmonError
 
 
-def _resolve(project: Path, value: str) -> Path:
+def resolve(project: Path, value: str) -> Path:
     p = Path(value)
     return p if p.is_absolute() else project / p
 
@@ -30,7 +30,7 @@ def cmd_init(args) -> int:
 def cmd_demo_data(args) -> int:
     from .synthetic import write_demo_data
 
-    data = _resolve(Path(args.project).resolve(), args.data)
+    data = resolve(Path(args.project).resolve(), args.data)
     write_demo_data(data, seed=args.seed)
     print(f"synthetic demo data written to {data}")
     return 0
@@ -43,7 +43,7 @@ def cmd_run(args) -> int:
     from .workspace import require_workspace
 
     project = require_workspace(Path(args.project), args.parameters)
-    data = _resolve(project, args.data)
+    data = resolve(project, args.data)
     if not ObservationStore(data).exists():
         if args.data != "data":
             raise IntmonError(f"no observation data in {data}; import data there first")
@@ -52,8 +52,8 @@ def cmd_run(args) -> int:
     results, index = run(
         project,
         data,
-        _resolve(project, args.parameters),
-        _resolve(project, args.outputs),
+        resolve(project, args.parameters),
+        resolve(project, args.outputs),
         areas=args.area,
         topics=args.topic,
         jobs=args.jobs,
@@ -69,7 +69,7 @@ def cmd_run(args) -> int:
     return 1 if failed_now(results) else 0
 
 
-def _tables(args, store):
+def published_tables(args, store):
     """(observations, indicators) as published under the workspace's thresholds, or with
     ``--internal`` unprotected, announced on stderr."""
     from .disclosure.policy import workspace_policy
@@ -79,7 +79,7 @@ def _tables(args, store):
     if args.internal:
         print(f"note: {INTERNAL} (no disclosure control applied)", file=sys.stderr)
         return internal_tables(store)
-    parameter_dir = _resolve(Path(args.project).resolve(), args.parameters)
+    parameter_dir = resolve(Path(args.project).resolve(), args.parameters)
     return build(store, workspace_policy(parameter_dir, store.read_areas()))
 
 
@@ -93,8 +93,8 @@ def cmd_values(args) -> int:
     project = Path(args.project).resolve()
     if not is_valid_area_id(args.area):
         raise IntmonError(f"--area {args.area!r} is not an area id (AGS as text, e.g. 09761000)")
-    store = ObservationStore(_resolve(project, args.data))
-    table = _tables(args, store)[1]
+    store = ObservationStore(resolve(project, args.data))
+    table = published_tables(args, store)[1]
     t = table[(table["area_id"] == args.area) & (table["year"] == args.year)]
     if args.indicator:
         load_catalogue().get(args.indicator)  # clear error for an unknown id
@@ -155,7 +155,7 @@ def cmd_import(args) -> int:
         )
     if args.dry_run and args.kind in ("geometry", "areas"):
         raise IntmonError(f"intmon import {args.kind} has no --dry-run; nothing was imported")
-    store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
+    store = ObservationStore(resolve(Path(args.project).resolve(), args.data))
     with store.transaction(dry_run=args.dry_run, replace=args.replace) as staged:
         message = IMPORTERS[args.kind](args.files, store, **options)
     if args.dry_run:
@@ -163,65 +163,22 @@ def cmd_import(args) -> int:
     print(message)
     for change in staged.changes:
         print(change.summary())
+    if staged.changes and not args.dry_run:
+        _warn_inconsistent(store, set().union(*(c.areas for c in staged.changes)))
     return 0
 
 
-def cmd_data_sources(args) -> int:
-    from .store import ObservationStore
+def _warn_inconsistent(store, areas: set[str]) -> None:
+    """Totals that now differ from the sum of their parts across the store (warnings)."""
+    from .consistency import check_store, describe, headline
 
-    store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
-    store.require()
-    print(store.sources().to_string(index=False))
-    return 0
-
-
-def cmd_data_remove(args) -> int:
-    from .store import ObservationStore
-
-    store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
-    rows = store.remove_source(args.source)
-    print(f"source {args.source}: {rows:,} observations removed (logged in imports.csv)")
-    return 0
-
-
-def cmd_data_status(args) -> int:
-    from . import availability
-    from .published import INTERNAL
-    from .store import ObservationStore
-
-    store = ObservationStore(_resolve(Path(args.project).resolve(), args.data))
-    observations, table = _tables(args, store)
-    areas = store.read_areas()
-    if args.area:
-        unknown = sorted(set(args.area) - set(areas["area_id"]))
-        if unknown:
-            raise IntmonError(f"unknown area ids {unknown}; they are not in the area register")
-        keep = set(args.area)
-    else:
-        keep = (
-            set(areas.loc[areas["level"].isin(args.level), "area_id"])
-            if args.level
-            else set(observations["area_id"])
+    gaps = check_store(store.read_observations(), store.read_areas(), only=areas)
+    if len(gaps):
+        print(
+            f"warning: after this import {headline(gaps)} across the store ('intmon data "
+            f"check' lists them all):\n{describe(gaps, 5)}",
+            file=sys.stderr,
         )
-    names = areas.set_index("area_id")["name"]
-    if args.what == "variables":
-        m = availability.variable_matrix(observations[observations["area_id"].isin(keep)])
-    elif args.what == "indicators":
-        m = availability.indicator_matrix(table[table["area_id"].isin(keep)])
-    else:
-        m = availability.summary(table[table["area_id"].isin(keep)], args.year)
-    if m.empty:
-        raise IntmonError("no data for this selection")
-    m.insert(0, "name", names.reindex(m.index).to_numpy())
-    if args.internal:
-        m["classification"] = INTERNAL
-    if store.is_synthetic():
-        print("note: synthetic demo data, not real values", file=sys.stderr)
-    if args.format == "csv":
-        m.to_csv(sys.stdout)
-    else:
-        print(m.to_string())
-    return 0
 
 
 def cmd_catalogue(args) -> int:
@@ -233,16 +190,16 @@ def cmd_catalogue(args) -> int:
 
     project = Path(args.project).resolve()
     available, synthetic = None, False
-    store = ObservationStore(_resolve(project, args.data))
+    store = ObservationStore(resolve(project, args.data))
     if store.exists():
-        parameter_dir = _resolve(project, args.parameters)
+        parameter_dir = resolve(project, args.parameters)
         defaults = load_defaults(parameter_dir)
         params = [load_parameters(p, defaults) for p in discover(parameter_dir)]
         table = build(store, workspace_policy(parameter_dir, store.read_areas()))[1]
         names = store.read_areas().set_index("area_id")["name"].to_dict()
         available = catalogue_doc.availability(table, names, [p.area_id for p in params], args.lang)
         synthetic = store.is_synthetic()
-    target = _resolve(project, args.output or f"outputs/indikatorenkatalog.{args.format}")
+    target = resolve(project, args.output or f"outputs/indikatorenkatalog.{args.format}")
     catalogue_doc.render(args.format, target, args.lang, available, synthetic)
     print(f"written {target}")
     return 0
@@ -252,13 +209,13 @@ def cmd_docs(args) -> int:
     from .config.parameter_docs import reference_table
     from .fileio import write_text
 
-    target = _resolve(Path(args.project).resolve(), "docs/parameters.md")
+    target = resolve(Path(args.project).resolve(), "docs/parameters.md")
     write_text(target, reference_table())
     print(f"written {target}")
     return 0
 
 
-def _protection_options(p: argparse.ArgumentParser) -> None:
+def protection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", default="data")
     p.add_argument(
         "--parameters",
@@ -274,6 +231,7 @@ def _protection_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .cli_data import add_data_parser
     from .publication import PUBLICATION
     from .sources import IMPORTERS
     from .topics import NOTEBOOK_TOPICS
@@ -346,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--year", type=int, required=True)
     v.add_argument("--indicator")
     v.add_argument("--format", choices=["table", "csv"], default="table")
-    _protection_options(v)
+    protection_options(v)
     v.set_defaults(func=cmd_values)
 
     i = sub.add_parser("import", help="load files into the observation store")
@@ -377,37 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     i.set_defaults(func=cmd_import)
 
-    data = sub.add_parser("data", help="what the data store holds")
-    data_sub = data.add_subparsers(dest="data_command", required=True)
-    st = data_sub.add_parser(
-        "status", help="which variables and indicators exist per area and year"
-    )
-    st.add_argument(
-        "what",
-        nargs="?",
-        choices=["summary", "variables", "indicators"],
-        default="summary",
-        help="summary: indicators per topic in one year (default); "
-        "variables / indicators: the years available per area",
-    )
-    st.add_argument("--area", nargs="+", help="only these area ids")
-    st.add_argument(
-        "--level",
-        nargs="+",
-        choices=["country", "state", "district", "municipality", "subdistrict"],
-    )
-    st.add_argument("--year", type=int, help="year of the summary (default: the latest)")
-    st.add_argument("--format", choices=["table", "csv"], default="table")
-    _protection_options(st)
-    st.set_defaults(func=cmd_data_status)
-
-    so = data_sub.add_parser("sources", help="the stored sources: size, years, last import")
-    so.add_argument("--data", default="data")
-    so.set_defaults(func=cmd_data_sources)
-    rm = data_sub.add_parser("remove", help="delete one source's observations (logged)")
-    rm.add_argument("source", help="the source id, as 'intmon data sources' lists it")
-    rm.add_argument("--data", default="data")
-    rm.set_defaults(func=cmd_data_remove)
+    add_data_parser(sub)
 
     cat = sub.add_parser("catalogue", help="render the Indikatorenkatalog (md, html or xlsx)")
     cat.add_argument("--format", choices=["md", "html", "xlsx"], default="html")

@@ -1,0 +1,157 @@
+"""The ``intmon data`` commands: what the store holds, its consistency, its sources."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .cli import protection_options, published_tables, resolve
+from .errors import IntmonError
+
+
+def _store(args):
+    from .store import ObservationStore
+
+    return ObservationStore(resolve(Path(args.project).resolve(), args.data))
+
+
+def cmd_data_status(args) -> int:
+    from . import availability
+    from .published import INTERNAL
+    from .store import ObservationStore
+
+    store = ObservationStore(resolve(Path(args.project).resolve(), args.data))
+    observations, table = published_tables(args, store)
+    areas = store.read_areas()
+    if args.area:
+        unknown = sorted(set(args.area) - set(areas["area_id"]))
+        if unknown:
+            raise IntmonError(f"unknown area ids {unknown}; they are not in the area register")
+        keep = set(args.area)
+    else:
+        keep = (
+            set(areas.loc[areas["level"].isin(args.level), "area_id"])
+            if args.level
+            else set(observations["area_id"])
+        )
+    names = areas.set_index("area_id")["name"]
+    if args.what == "variables":
+        m = availability.variable_matrix(observations[observations["area_id"].isin(keep)])
+    elif args.what == "indicators":
+        m = availability.indicator_matrix(table[table["area_id"].isin(keep)])
+    else:
+        m = availability.summary(table[table["area_id"].isin(keep)], args.year)
+    if m.empty:
+        raise IntmonError("no data for this selection")
+    m.insert(0, "name", names.reindex(m.index).to_numpy())
+    if args.internal:
+        m["classification"] = INTERNAL
+    if store.is_synthetic():
+        print("note: synthetic demo data, not real values", file=sys.stderr)
+    if args.format == "csv":
+        m.to_csv(sys.stdout)
+    else:
+        print(m.to_string())
+    return 0
+
+
+def cmd_data_check(args) -> int:
+    from .consistency import check_store, describe, headline
+
+    store = _store(args)
+    store.require()
+    gaps = check_store(
+        store.read_observations(), store.read_areas(), set(args.area) if args.area else None
+    )
+    if args.format == "csv":
+        gaps.to_csv(sys.stdout, index=False)
+    elif gaps.empty:
+        print("every total agrees with the sum of its parts (within rounding tolerance)")
+    else:
+        print(headline(gaps) + ":")
+        print(describe(gaps))
+    return 0
+
+
+def cmd_data_rollup(args) -> int:
+    from .consistency import ROLLUP_SOURCE, ROLLUP_TEXT, rollups
+
+    store = _store(args)
+    store.require()
+    observations = store.read_observations()
+    # computed afresh from the published values (earlier roll-ups are replaced)
+    sums = rollups(observations[observations["source"] != ROLLUP_TEXT], store.read_areas())
+    if sums.empty:
+        print("nothing to roll up: every area with complete sub-areas has values of its own")
+        return 0
+    with store.transaction(dry_run=args.dry_run, replace=True) as staged:
+        store.write_observations(sums, ROLLUP_SOURCE, origin="intmon data rollup")
+    if args.dry_run:
+        print("dry run: nothing was written")
+    print(staged.changes[0].summary())
+    return 0
+
+
+def cmd_data_sources(args) -> int:
+    store = _store(args)
+    store.require()
+    print(store.sources().to_string(index=False))
+    return 0
+
+
+def cmd_data_remove(args) -> int:
+    rows = _store(args).remove_source(args.source)
+    print(f"source {args.source}: {rows:,} observations removed (logged in imports.csv)")
+    return 0
+
+
+def add_data_parser(sub) -> None:
+    data = sub.add_parser("data", help="what the data store holds")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    st = data_sub.add_parser(
+        "status", help="which variables and indicators exist per area and year"
+    )
+    st.add_argument(
+        "what",
+        nargs="?",
+        choices=["summary", "variables", "indicators"],
+        default="summary",
+        help="summary: indicators per topic in one year (default); "
+        "variables / indicators: the years available per area",
+    )
+    st.add_argument("--area", nargs="+", help="only these area ids")
+    st.add_argument(
+        "--level",
+        nargs="+",
+        choices=["country", "state", "district", "municipality", "subdistrict"],
+    )
+    st.add_argument("--year", type=int, help="year of the summary (default: the latest)")
+    st.add_argument("--format", choices=["table", "csv"], default="table")
+    protection_options(st)
+    st.set_defaults(func=cmd_data_status)
+
+    ch = data_sub.add_parser(
+        "check",
+        help="totals against the sum of their parts across all sources (sub-areas, "
+        "Stadtbezirke, city; total = German + foreign)",
+    )
+    ch.add_argument("--area", nargs="+", help="only totals of these areas")
+    ch.add_argument("--format", choices=["table", "csv"], default="table")
+    ch.add_argument("--data", default="data")
+    ch.set_defaults(func=cmd_data_check)
+    ru = data_sub.add_parser(
+        "rollup",
+        help="give areas without a value of their own the sum of their sub-areas where these "
+        "cover them completely (source 'rollup', status derived)",
+    )
+    ru.add_argument("--dry-run", action="store_true", help="print what would change")
+    ru.add_argument("--data", default="data")
+    ru.set_defaults(func=cmd_data_rollup)
+
+    so = data_sub.add_parser("sources", help="the stored sources: size, years, last import")
+    so.add_argument("--data", default="data")
+    so.set_defaults(func=cmd_data_sources)
+    rm = data_sub.add_parser("remove", help="delete one source's observations (logged)")
+    rm.add_argument("source", help="the source id, as 'intmon data sources' lists it")
+    rm.add_argument("--data", default="data")
+    rm.set_defaults(func=cmd_data_remove)
