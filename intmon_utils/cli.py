@@ -131,56 +131,6 @@ def cmd_values(args) -> int:
     return 0
 
 
-def cmd_import(args) -> int:
-    from .sources import IMPORTERS, options_of
-    from .store import ObservationStore
-
-    if args.kind not in IMPORTERS:
-        raise IntmonError(f"unknown import kind {args.kind!r}; known: {', '.join(IMPORTERS)}")
-    missing = [f for f in args.files if not Path(f).is_file()]
-    if missing:
-        raise IntmonError(f"file not found: {', '.join(missing)}; nothing was imported")
-    options = {
-        k: v
-        for k, v in (("mapping", args.mapping), ("area", args.area), ("year", args.year))
-        if v is not None
-    }
-    accepted = options_of(IMPORTERS[args.kind])
-    unused = [f"--{k}" for k in options if k not in accepted]
-    if unused:
-        takes = ", ".join(f"--{k}" for k in accepted) or "no options"
-        raise IntmonError(
-            f"intmon import {args.kind} does not take {', '.join(unused)} "
-            f"(it takes {takes}); nothing was imported -> leave the option out"
-        )
-    if args.dry_run and args.kind in ("geometry", "areas"):
-        raise IntmonError(f"intmon import {args.kind} has no --dry-run; nothing was imported")
-    store = ObservationStore(resolve(Path(args.project).resolve(), args.data))
-    with store.transaction(dry_run=args.dry_run, replace=args.replace) as staged:
-        message = IMPORTERS[args.kind](args.files, store, **options)
-    if args.dry_run:
-        print("dry run: nothing was written; the import would change:")
-    print(message)
-    for change in staged.changes:
-        print(change.summary())
-    if staged.changes and not args.dry_run:
-        _warn_inconsistent(store, set().union(*(c.areas for c in staged.changes)))
-    return 0
-
-
-def _warn_inconsistent(store, areas: set[str]) -> None:
-    """Totals that now differ from the sum of their parts across the store (warnings)."""
-    from .consistency import check_store, describe, headline
-
-    gaps = check_store(store.read_observations(), store.read_areas(), only=areas)
-    if len(gaps):
-        print(
-            f"warning: after this import {headline(gaps)} across the store ('intmon data "
-            f"check' lists them all):\n{describe(gaps, 5)}",
-            file=sys.stderr,
-        )
-
-
 def cmd_catalogue(args) -> int:
     from . import catalogue_doc
     from .config.parameters import discover, load_defaults, load_parameters
@@ -232,8 +182,8 @@ def protection_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from .cli_data import add_data_parser
+    from .cli_import import add_import_parser
     from .publication import PUBLICATION
-    from .sources import IMPORTERS
     from .topics import NOTEBOOK_TOPICS
 
     p = argparse.ArgumentParser(prog="intmon", description="Kommunales Integrationsmonitoring")
@@ -307,34 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     protection_options(v)
     v.set_defaults(func=cmd_values)
 
-    i = sub.add_parser("import", help="load files into the observation store")
-    i.add_argument(
-        "kind",
-        help="what the files are: "
-        + ", ".join(
-            f"{k} ({v.__doc__.strip().splitlines()[0].rstrip('.')})" for k, v in IMPORTERS.items()
-        ),
-    )
-    i.add_argument("files", nargs="+")
-    i.add_argument("--data", default="data")
-    i.add_argument("--mapping", help="mapping file (YAML) for district tables")
-    i.add_argument("--area", help="area id the files belong to (e.g. the AGS of a register)")
-    i.add_argument("--year", type=int, help="reference year, where the files do not say it")
-    i.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="read and check the files, print what the import would add, replace and remove, "
-        "write nothing",
-    )
-    i.add_argument(
-        "--replace",
-        action="store_true",
-        help="make each source exactly its files: remove what they do not hold, other years "
-        "too (without it an import replaces only the areas and years its files cover, and "
-        "stops if it would lose data there)",
-    )
-    i.set_defaults(func=cmd_import)
-
+    add_import_parser(sub)
     add_data_parser(sub)
 
     cat = sub.add_parser("catalogue", help="render the Indikatorenkatalog (md, html or xlsx)")

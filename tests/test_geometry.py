@@ -161,7 +161,7 @@ def test_map_colours_valued_areas_by_class_and_hatches_the_others(demo_store):
 @needs_realdata
 def test_bkg_kreise_join_the_2024_kreis_data_and_map_germany(tmp_path):
     store = ObservationStore(tmp_path / "data")
-    IMPORTERS["genesis-ffcsv"](sorted(FFCSV.glob("12411*.csv")), store)
+    IMPORTERS["genesis"](sorted(FFCSV.glob("12411*.csv")), store)
     mapping = _mapping(tmp_path, normalise=None, attribution="© GeoBasis-DE / BKG 2021")
     IMPORTERS["geometry"]([str(BKG / "VG5000_KRS.shp")], store, mapping=str(mapping))
     shapes = geometry.read_geometry(store, "district")

@@ -30,7 +30,7 @@ def real_store(tmp_path_factory):
         pytest.skip(REALDATA_MISSING)
     store = ObservationStore(tmp_path_factory.mktemp("real") / "data")
     IMPORTERS["genesis"](sorted(CLASSIC.glob("*.csv")), store)
-    IMPORTERS["genesis-ffcsv"](sorted(FFCSV.glob("*.csv")), store)
+    IMPORTERS["genesis"](sorted(FFCSV.glob("*.csv")), store)
     IMPORTERS["ba"](sorted(BA.glob("*nachgeschlecht*.csv")), store)
     return store
 

@@ -44,6 +44,7 @@ def test_import_of_missing_file_or_unknown_kind_is_a_clear_error(tmp_path):
     )
     proc = intmon("import", "genisis", str(tmp_path / "nope.csv"), "--data", str(tmp_path / "d"))
     assert proc.returncode == 2 and "unknown import kind 'genisis'" in proc.stderr
+    assert "did you mean 'genesis'?" in proc.stderr
 
 
 def test_import_error_names_file_row_and_column(tmp_path):

@@ -17,7 +17,7 @@ from ..geometry import import_geometry
 from .ba import import_ba
 from .canonical import import_areas, import_observations
 from .district import import_district_table
-from .genesis import import_classic, import_ffcsv
+from .genesis import import_genesis
 from .gv import import_gemeindeverzeichnis
 from .register import import_register
 from .survey import import_survey
@@ -25,8 +25,7 @@ from .survey import import_survey
 IMPORTERS = {
     "areas": import_areas,
     "observations": import_observations,
-    "genesis": import_classic,
-    "genesis-ffcsv": import_ffcsv,
+    "genesis": import_genesis,
     "ba": import_ba,
     "gv": import_gemeindeverzeichnis,
     "register": import_register,

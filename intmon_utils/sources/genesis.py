@@ -279,9 +279,28 @@ def areas_from_raw(raw: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _import(paths, store: ObservationStore, fmt: str, mapping: str | None) -> str:
+def genesis_format(path: Path) -> str | None:
+    """``classic``, ``ffcsv`` or None: what the file's first line says it is."""
+    with open(path, "rb") as fh:
+        first = decode(fh.read(4096), str(path)).splitlines()[:1]
+    line = first[0] if first else ""
+    if line.startswith("GENESIS-Tabelle:"):
+        return "classic"
+    columns = set(line.split(";"))
+    return "ffcsv" if {"statistics_code", "value_variable_code", "value"} <= columns else None
+
+
+def _import(paths, store: ObservationStore, mapping: str | None) -> str:
     messages, prepared = [], []
     for path in map(Path, paths):
+        fmt = genesis_format(path)
+        if fmt is None:
+            raise DataError(
+                f"{path}: not a GENESIS table (neither a classic table, whose first line "
+                f"reads 'GENESIS-Tabelle: <code>', nor a flat file with the columns "
+                f"statistics_code, value_variable_code, value) -> download the table from "
+                f"GENESIS-Online or the Regionaldatenbank as CSV or flat file (ffcsv)"
+            )
         raw = read_classic(path) if fmt == "classic" else read_ffcsv(path)
         table = raw["table"].iloc[0]
         entry = load_mapping(table, fmt, mapping)
@@ -300,11 +319,6 @@ def _import(paths, store: ObservationStore, fmt: str, mapping: str | None) -> st
     return "\n".join(messages)
 
 
-def import_classic(paths, store: ObservationStore, mapping: str | None = None) -> str:
-    """GENESIS / Regionaldatenbank classic table CSV (stacked headers, ISO-8859-1 or UTF-8)."""
-    return _import(paths, store, "classic", mapping)
-
-
-def import_ffcsv(paths, store: ObservationStore, mapping: str | None = None) -> str:
-    """GENESIS flat file (ffcsv): one value per row, totals marked by an empty code."""
-    return _import(paths, store, "ffcsv", mapping)
+def import_genesis(paths, store: ObservationStore, mapping: str | None = None) -> str:
+    """GENESIS / Regionaldatenbank table: classic CSV or flat file (ffcsv), told apart per file."""
+    return _import(paths, store, mapping)

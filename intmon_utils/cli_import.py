@@ -1,0 +1,134 @@
+"""The ``intmon import`` command: files into the store, their kind given or recognised."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+
+from .cli import resolve
+from .errors import IntmonError
+
+
+def _by_kind(paths: list[str], mapping: str | None) -> dict[str, list[str]]:
+    """Files grouped by import kind: the kind named first, or each file's detected kind."""
+    from .sources import IMPORTERS
+    from .sources.detect import detect_kind
+
+    first, *rest = paths
+    if first in IMPORTERS:
+        if not rest:
+            raise IntmonError(f"intmon import {first}: give the files to import")
+        missing = [f for f in rest if not Path(f).exists()]
+        if missing:
+            raise IntmonError(f"file not found: {', '.join(missing)}; nothing was imported")
+        return {first: rest}
+    if not Path(first).exists() and not Path(first).suffix:
+        close = difflib.get_close_matches(first, list(IMPORTERS), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise IntmonError(
+            f"unknown import kind {first!r} and no such file; nothing was imported -> {hint}"
+            f"kinds: {', '.join(IMPORTERS)}"
+        )
+    groups: dict[str, list[str]] = {}
+    for p in paths:
+        groups.setdefault(detect_kind(p, mapping), []).append(p)
+    return groups
+
+
+def _options(kind: str, args) -> dict:
+    from .sources import IMPORTERS, options_of
+
+    options = {
+        k: v
+        for k, v in (("mapping", args.mapping), ("area", args.area), ("year", args.year))
+        if v is not None
+    }
+    accepted = options_of(IMPORTERS[kind])
+    unused = [f"--{k}" for k in options if k not in accepted]
+    if unused and args.paths[0] == kind:
+        takes = ", ".join(f"--{k}" for k in accepted) or "no options"
+        raise IntmonError(
+            f"intmon import {kind} does not take {', '.join(unused)} "
+            f"(it takes {takes}); nothing was imported -> leave the option out"
+        )
+    return {k: v for k, v in options.items() if k in accepted}
+
+
+def cmd_import(args) -> int:
+    from .sources import IMPORTERS
+    from .store import ObservationStore
+
+    groups = _by_kind(args.paths, args.mapping)
+    options = {kind: _options(kind, args) for kind in groups}
+    no_dry = [k for k in groups if k in ("geometry", "areas")]
+    if args.dry_run and no_dry:
+        raise IntmonError(f"intmon import {no_dry[0]} has no --dry-run; nothing was imported")
+    store = ObservationStore(resolve(Path(args.project).resolve(), args.data))
+    messages = []
+    with store.transaction(dry_run=args.dry_run, replace=args.replace) as staged:
+        for kind, files in groups.items():
+            if args.paths[0] != kind:
+                messages.append(f"recognised as {kind}: {', '.join(files)}")
+            messages.append(IMPORTERS[kind](files, store, **options[kind]))
+    if args.dry_run:
+        print("dry run: nothing was written; the import would change:")
+    print("\n".join(messages))
+    for change in staged.changes:
+        print(change.summary())
+    if staged.changes and not args.dry_run:
+        _warn_inconsistent(store, set().union(*(c.areas for c in staged.changes)))
+    return 0
+
+
+def _warn_inconsistent(store, areas: set[str]) -> None:
+    """Totals that now differ from the sum of their parts across the store (warnings)."""
+    from .consistency import check_store, describe, headline
+
+    gaps = check_store(store.read_observations(), store.read_areas(), only=areas)
+    if len(gaps):
+        print(
+            f"warning: after this import {headline(gaps)} across the store ('intmon data "
+            f"check' lists them all):\n{describe(gaps, 5)}",
+            file=sys.stderr,
+        )
+
+
+def add_import_parser(sub) -> None:
+    from .sources import IMPORTERS
+
+    i = sub.add_parser(
+        "import",
+        help="load files into the observation store (kind recognised from the content, or "
+        "named first)",
+    )
+    i.add_argument(
+        "paths",
+        nargs="+",
+        metavar="[KIND] FILE",
+        help="the files, optionally after their kind: "
+        + ", ".join(
+            f"{k} ({v.__doc__.strip().splitlines()[0].rstrip('.')})" for k, v in IMPORTERS.items()
+        )
+        + ". Without a kind, intmon recognises GENESIS tables and flat files, BA exports, the "
+        "Gemeindeverzeichnis, data packages and intmon tables; other files are district "
+        "tables read with --mapping",
+    )
+    i.add_argument("--data", default="data")
+    i.add_argument("--mapping", help="mapping file (YAML) for district tables")
+    i.add_argument("--area", help="area id the files belong to (e.g. the AGS of a register)")
+    i.add_argument("--year", type=int, help="reference year, where the files do not say it")
+    i.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read and check the files, print what the import would add, replace and remove, "
+        "write nothing",
+    )
+    i.add_argument(
+        "--replace",
+        action="store_true",
+        help="make each source exactly its files: remove what they do not hold, other years "
+        "too (without it an import replaces only the areas, years and variables its files "
+        "cover, and stops if it would lose data there)",
+    )
+    i.set_defaults(func=cmd_import)
