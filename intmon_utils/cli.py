@@ -181,7 +181,7 @@ def protection_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .cli_data import add_data_parser
+    from .cli_data import add_data_parser, add_export_parser
     from .cli_import import add_import_parser
     from .publication import PUBLICATION
     from .topics import NOTEBOOK_TOPICS
@@ -259,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_import_parser(sub)
     add_data_parser(sub)
+    add_export_parser(sub)
 
     cat = sub.add_parser("catalogue", help="render the Indikatorenkatalog (md, html or xlsx)")
     cat.add_argument("--format", choices=["md", "html", "xlsx"], default="html")

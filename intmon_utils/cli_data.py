@@ -105,6 +105,66 @@ def cmd_data_remove(args) -> int:
     return 0
 
 
+def cmd_export_package(args) -> int:
+    from .changes import KEY_COLUMNS
+    from .config.portal import LICENCES
+    from .package import select, source_ids, write_package
+    from .published import INTERNAL
+
+    store = _store(args)
+    observations, _ = published_tables(args, store)
+    observations = observations.merge(source_ids(store), on=KEY_COLUMNS, how="left")
+    obs, areas = select(observations, store.read_areas(), args.area, args.year, args.subareas)
+    target = resolve(Path(args.project).resolve(), args.output)
+    path = write_package(
+        target,
+        obs,
+        areas,
+        fmt=args.format,
+        licence=(args.licence, *LICENCES.get(args.licence, (args.licence, None))),
+        publisher=args.publisher,
+        classification=INTERNAL if args.internal else "",
+    )
+    print(
+        f"data package written: {path} ({len(obs):,} observations of "
+        f"{obs['area_id'].nunique()} areas, {obs['year'].min()}–{obs['year'].max()}, "
+        f"{obs['source_id'].nunique()} sources)"
+    )
+    if store.is_synthetic():
+        print("note: synthetic demo data, not real values", file=sys.stderr)
+    return 0
+
+
+def add_export_parser(sub) -> None:
+    from .config.portal import LICENCES
+
+    ex = sub.add_parser("export", help="write data for others")
+    ex_sub = ex.add_subparsers(dest="export_command", required=True)
+    pk = ex_sub.add_parser(
+        "package",
+        help="observations of chosen areas and years as a Frictionless data package "
+        "(Parquet or CSV + datapackage.json), e.g. for the Kommunen of a Land",
+    )
+    pk.add_argument("--output", required=True, help="the package folder to write")
+    pk.add_argument("--area", nargs="+", help="only these areas (with their sub-areas)")
+    pk.add_argument(
+        "--no-subareas",
+        dest="subareas",
+        action="store_false",
+        help="only the areas named, not their sub-areas",
+    )
+    pk.add_argument("--year", nargs="+", type=int, help="only these years")
+    pk.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    pk.add_argument(
+        "--licence",
+        default="dl-de/by-2-0",
+        help=f"licence of the data ({', '.join(LICENCES)} or another name)",
+    )
+    pk.add_argument("--publisher", default="", help="who sends the package")
+    protection_options(pk)
+    pk.set_defaults(func=cmd_export_package)
+
+
 def add_data_parser(sub) -> None:
     data = sub.add_parser("data", help="what the data store holds")
     data_sub = data.add_subparsers(dest="data_command", required=True)

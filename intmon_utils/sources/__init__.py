@@ -19,6 +19,7 @@ from .canonical import import_areas, import_observations
 from .district import import_district_table
 from .genesis import import_genesis
 from .gv import import_gemeindeverzeichnis
+from .package import import_package
 from .register import import_register
 from .survey import import_survey
 
@@ -32,6 +33,7 @@ IMPORTERS = {
     "district": import_district_table,
     "survey": import_survey,
     "geometry": import_geometry,
+    "package": import_package,
 }
 
 
