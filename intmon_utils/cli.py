@@ -182,7 +182,7 @@ def protection_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from .cli_data import add_data_parser, add_export_parser
-    from .cli_import import add_import_parser
+    from .cli_import import add_fetch_parser, add_import_parser
     from .publication import PUBLICATION
     from .topics import NOTEBOOK_TOPICS
 
@@ -258,6 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_values)
 
     add_import_parser(sub)
+    add_fetch_parser(sub)
     add_data_parser(sub)
     add_export_parser(sub)
 

@@ -94,6 +94,58 @@ def _warn_inconsistent(store, areas: set[str]) -> None:
         )
 
 
+def cmd_fetch(args) -> int:
+    from .sources.genesis import import_genesis
+    from .sources.genesis_service import fetch_table
+    from .store import ObservationStore
+
+    store = ObservationStore(resolve(Path(args.project).resolve(), args.data))
+    paths = []
+    for code in args.tables:
+        path, fetched = fetch_table(
+            code,
+            store.root / "downloads" / "genesis",
+            service=args.service,
+            area=args.area,
+            years=tuple(args.years) if args.years else None,
+            url=args.url,
+            refresh=args.refresh,
+        )
+        how = f"fetched from the {args.service} web service" if fetched else "from the cache"
+        print(f"{code}: {how} -> {path}")
+        paths.append(path)
+    with store.transaction(dry_run=args.dry_run, replace=args.replace) as staged:
+        message = import_genesis(paths, store, mapping=args.mapping)
+    if args.dry_run:
+        print("dry run: nothing was written; the import would change:")
+    print(message)
+    for change in staged.changes:
+        print(change.summary())
+    return 0
+
+
+def add_fetch_parser(sub) -> None:
+    from .sources.genesis_service import SERVICES
+
+    f = sub.add_parser(
+        "fetch",
+        help="fetch GENESIS / Regionaldatenbank tables through the web service and import them",
+    )
+    f.add_argument("tables", nargs="+", metavar="CODE", help="table codes, e.g. 12411-01-01-4")
+    f.add_argument("--service", choices=list(SERVICES), default="regionalstatistik")
+    f.add_argument("--area", help="regional key (AGS) to restrict the table to, e.g. 09162")
+    f.add_argument(
+        "--years", nargs=2, type=int, metavar=("FROM", "TO"), help="years, e.g. 2015 2023"
+    )
+    f.add_argument("--url", help="another address of the service (a mirror, a test server)")
+    f.add_argument("--refresh", action="store_true", help="fetch again although cached")
+    f.add_argument("--mapping", help="own table mapping (YAML) for a table intmon does not know")
+    f.add_argument("--data", default="data")
+    f.add_argument("--dry-run", action="store_true", help="fetch and check, write nothing")
+    f.add_argument("--replace", action="store_true", help="as for intmon import")
+    f.set_defaults(func=cmd_fetch)
+
+
 def add_import_parser(sub) -> None:
     from .sources import IMPORTERS
 
