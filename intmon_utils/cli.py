@@ -7,12 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from .cli_common import protection_options, published_tables, resolve
 from .errors import IntmonError
-
-
-def resolve(project: Path, value: str) -> Path:
-    p = Path(value)
-    return p if p.is_absolute() else project / p
 
 
 def cmd_init(args) -> int:
@@ -67,20 +63,6 @@ def cmd_run(args) -> int:
     if index:
         print(f"index: {index}")
     return 1 if failed_now(results) else 0
-
-
-def published_tables(args, store):
-    """(observations, indicators) as published under the workspace's thresholds, or with
-    ``--internal`` unprotected, announced on stderr."""
-    from .disclosure.policy import workspace_policy
-    from .published import INTERNAL, build, internal_tables
-
-    store.require()
-    if args.internal:
-        print(f"note: {INTERNAL} (no disclosure control applied)", file=sys.stderr)
-        return internal_tables(store)
-    parameter_dir = resolve(Path(args.project).resolve(), args.parameters)
-    return build(store, workspace_policy(parameter_dir, store.read_areas()))
 
 
 def cmd_values(args) -> int:
@@ -163,21 +145,6 @@ def cmd_docs(args) -> int:
     write_text(target, reference_table())
     print(f"written {target}")
     return 0
-
-
-def protection_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", default="data")
-    p.add_argument(
-        "--parameters",
-        default="parameters",
-        help="parameter folder: its thresholds protect the values (default parameters/)",
-    )
-    p.add_argument(
-        "--internal",
-        action="store_true",
-        help="values WITHOUT disclosure control, for the statistics office only: every line "
-        "is marked 'intern – nicht zur Veröffentlichung' and nothing is cached",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:

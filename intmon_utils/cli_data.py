@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli import protection_options, published_tables, resolve
+from .cli_common import protection_options, published_tables, resolve
 from .errors import IntmonError
 
 

@@ -6,7 +6,7 @@ import difflib
 import sys
 from pathlib import Path
 
-from .cli import resolve
+from .cli_common import resolve
 from .errors import IntmonError
 
 
