@@ -13,6 +13,7 @@ import pandas as pd
 from . import methods
 from .catalogue import Catalogue, load_catalogue
 from .statuses import STATUS_RANK, VALUED_INDICATORS
+from .subareas import levels
 from .vocabulary import load_vocabulary
 
 KEYS = ["indicator_id", "area_id", "year", "sex"]
@@ -116,13 +117,14 @@ def comparison_areas(area_id: str, areas: pd.DataFrame, peers: list[str]) -> lis
 
 
 def subareas(area_id: str, areas: pd.DataFrame) -> list[str]:
-    """The areas directly below ``area_id`` in the register (a report's sub-area tables)."""
-    return areas.loc[areas["parent_id"] == area_id, "area_id"].tolist()
+    """Every area below ``area_id`` in the register, on every level (a report shows one of
+    the levels: :mod:`intmon_utils.subareas`)."""
+    return [a for _, _, ids in levels(area_id, areas) for a in ids]
 
 
 def report_areas(area_id: str, areas: pd.DataFrame, peers: list[str]) -> list[str]:
-    """Every area whose values a report of ``area_id`` shows: the comparison areas and the
-    sub-areas."""
+    """Every area whose values a report of ``area_id`` may show: the comparison areas and the
+    areas below it."""
     return [*(a for a, _ in comparison_areas(area_id, areas, peers)), *subareas(area_id, areas)]
 
 

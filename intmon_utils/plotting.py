@@ -121,9 +121,26 @@ class LocalNumbers(ticker.Formatter):
         return self.format_ticks([x])[0]
 
 
+def _line_xs(ax) -> set[float]:
+    xs = {float(x) for line in ax.get_lines() for x in np.atleast_1d(line.get_xdata())}
+    return {x for x in xs if np.isfinite(x)}
+
+
 def _is_year_axis(ax) -> bool:
     low, high = ax.get_xlim()
+    xs = _line_xs(ax)
+    if xs and all(1900 <= x <= 2100 and x.is_integer() for x in xs):
+        return True  # one year alone widens the limits far beyond 2100
     return 1900 <= low and high <= 2100
+
+
+def _one_year(ax) -> None:
+    """A series of one year: the axis shows that year, not 1950–2100 around one point."""
+    years = _line_xs(ax)
+    if len(years) == 1:
+        (year,) = years
+        ax.set_xlim(year - 1, year + 1)
+        ax.set_xticks([year])
 
 
 def localise(fig, lang: str) -> None:
@@ -134,6 +151,7 @@ def localise(fig, lang: str) -> None:
             if _is_year_axis(ax):
                 ax.xaxis.set_major_locator(ticker.MaxNLocator(nbins=6, integer=True))
                 ax.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:.0f}"))
+                _one_year(ax)
             else:
                 ax.xaxis.set_major_formatter(LocalNumbers(lang))
         if isinstance(ax.yaxis.get_major_formatter(), ticker.ScalarFormatter):

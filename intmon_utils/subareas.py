@@ -36,6 +36,10 @@ def kind_label(kind: str, lang: str, plural: bool = False) -> str:
     return labels[lang][1 if plural else 0]
 
 
+# why a level is used (report texts report_level_<code>)
+CHOSEN_BY = ("parameters", "finest_complete", "most_with_data")
+
+
 @dataclass(frozen=True)
 class SubareaLevel:
     """The areas of one kind below an area, and how many of them have data."""
@@ -44,7 +48,7 @@ class SubareaLevel:
     depth: int
     area_ids: tuple[str, ...]
     with_data: int
-    chosen_by: str  # "parameters", "finest complete level" or "most areas with data"
+    chosen_by: str  # one of CHOSEN_BY
 
     @property
     def complete(self) -> bool:
@@ -54,10 +58,20 @@ class SubareaLevel:
         return kind_label(self.kind, lang, plural)
 
 
-def levels(area_id: str, areas: pd.DataFrame) -> list[tuple[str, int, list[str]]]:
-    """``(kind, depth, area ids)`` of every kind below ``area_id``, top level first."""
+Hierarchy = tuple[dict[str, list[str]], dict[str, str]]  # children of each area; kinds
+
+
+def hierarchy(areas: pd.DataFrame) -> Hierarchy:
+    """The register as look-ups (build once when choosing levels for many areas)."""
     children = areas.groupby("parent_id")["area_id"].apply(list).to_dict()
-    kind = areas.set_index("area_id")["kind"].to_dict()
+    return children, areas.set_index("area_id")["kind"].to_dict()
+
+
+def levels(
+    area_id: str, areas: pd.DataFrame, index: Hierarchy | None = None
+) -> list[tuple[str, int, list[str]]]:
+    """``(kind, depth, area ids)`` of every kind below ``area_id``, top level first."""
+    children, kind = index or hierarchy(areas)
     found: dict[str, tuple[int, list[str]]] = {}
     frontier, depth = [area_id], 0
     while frontier:
@@ -73,6 +87,7 @@ def choose(
     areas: pd.DataFrame,
     with_data: set[str],
     preferred: str | None = None,
+    index: Hierarchy | None = None,
 ) -> SubareaLevel | None:
     """The level to use below ``area_id`` (None: no level with at least two areas with data).
 
@@ -80,7 +95,7 @@ def choose(
     (an error naming the kinds there are if the area has no such level)."""
     found = [
         SubareaLevel(k, d, tuple(sorted(ids)), len(set(ids) & with_data), "")
-        for k, d, ids in levels(area_id, areas)
+        for k, d, ids in levels(area_id, areas, index)
     ]
     if preferred:
         match = [lv for lv in found if lv.kind == preferred]
@@ -94,9 +109,9 @@ def choose(
     usable = [lv for lv in found if lv.with_data >= 2]
     complete = [lv for lv in usable if lv.complete]
     if complete:
-        return _with(max(complete, key=lambda lv: lv.depth), "finest complete level")
+        return _with(max(complete, key=lambda lv: lv.depth), "finest_complete")
     if usable:
-        return _with(max(usable, key=lambda lv: (lv.with_data, lv.depth)), "most areas with data")
+        return _with(max(usable, key=lambda lv: (lv.with_data, lv.depth)), "most_with_data")
     return None
 
 

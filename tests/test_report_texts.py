@@ -21,6 +21,7 @@ import yaml
 
 from intmon_utils.report import Report, open_report
 from intmon_utils.statuses import REASON_BY_STATUS
+from intmon_utils.subareas import CHOSEN_BY
 from intmon_utils.texts import all_texts
 from intmon_utils.topics import NOTEBOOK_TOPICS
 
@@ -37,6 +38,7 @@ PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # keys built at run time: prefix -> the values the suffix can take
 FAMILIES = {
     "report_change": ("1", "5"),
+    "report_level_": CHOSEN_BY,
     "report_trend_": ("rising", "falling", "stable", "insufficient"),
     "report_goal_": ("reached", "on_track", "off_track", "no_data"),
     "report_gap_": ("favourable", "unfavourable", "neutral"),

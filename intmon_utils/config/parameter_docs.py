@@ -66,6 +66,14 @@ DOC = {  # key: (type, allowed values, meaning) for docs/parameters.md
         "<variable, group or indicator id>: reason",
         "Why data are missing here; shown where an indicator cannot be computed.",
     ),
+    "subarea_level": (
+        "text",
+        "a kind of area below this one in the register (stadtbezirk, stadtteil, "
+        "planungsraum, gemeinde, …)",
+        "The sub-area level of the report's spatial sections (table, figure, map, "
+        "relations, segregation). Default: the finest level whose every area has data; "
+        "the report names the level and how many of its areas have data.",
+    ),
     "portal": (
         "mapping (defaults.yml only)",
         "{title, publisher, contact, enforcement, statement_date: YYYY-MM-DD, licence, "

@@ -10,6 +10,7 @@ The model is also the source of the reference table ``docs/parameters.md`` (``in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -80,6 +81,15 @@ def _relative_image(value):
         )
     if Path(value).suffix.lower() not in IMAGE_TYPES:
         raise ValueError(f"must be an image file ({', '.join(IMAGE_TYPES)})")
+    return value
+
+
+def _kind(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", value):
+        raise ValueError(
+            f"{value!r} is not a kind of area -> write it as in the area register, lower-case "
+            f"(e.g. stadtbezirk, stadtteil, planungsraum, gemeinde)"
+        )
     return value
 
 
@@ -166,6 +176,7 @@ class SharedSettings(StrictModel):
     publication: Publication = Publication()
     figure_formats: list[FigureFormat] = ["png"]
     data_gaps: dict[str, Text] = {}
+    subarea_level: Annotated[str, AfterValidator(_kind)] | None = None
 
     @field_validator("topics", "figure_formats")
     @classmethod

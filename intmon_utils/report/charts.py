@@ -143,7 +143,7 @@ def subdistricts(ctx: ReportContext) -> Section:
     """Values of the sub-areas (Stadtteile or Gemeinden) in a table, the first indicator
     with sub-area data also as a figure and, where boundaries are stored, as a map."""
     title = ctx.t("report_subdistricts")
-    subs = ctx.areas[ctx.areas["parent_id"] == ctx.area_id]
+    subs = ctx.areas[ctx.areas["area_id"].isin(ctx.subareas)]
     d = selection.latest_subarea_rows(ctx.table, subs["area_id"], ctx.latest)
     d_ok = selection.valued(d)
     if d_ok.empty:
@@ -154,8 +154,21 @@ def subdistricts(ctx: ReportContext) -> Section:
     path = ctx.write_csv(table, "subdistricts")
     img, files = _subdistrict_figure(ctx, d_ok, inds[0], title)
     the_map, map_files = subarea_map(ctx, d_ok, inds[0], subs["area_id"].tolist())
-    body = html.table(table, ctx.lang) + img + the_map
+    body = html.paragraph(level_note(ctx, d_ok["area_id"].nunique())) + html.table(table, ctx.lang)
+    body += img + the_map
     return Section(title, body, table, [path, *files, *map_files])
+
+
+def level_note(ctx: ReportContext, with_values: int) -> str:
+    """Which sub-area level the section uses, why, and how many of its areas it covers."""
+    level = ctx.subarea_level
+    return ctx.t(
+        "report_subarea_level",
+        level=level.label(ctx.lang),
+        n=len(level.area_ids),
+        covered=with_values,
+        why=ctx.t(f"report_level_{level.chosen_by}"),
+    )
 
 
 def _subdistrict_table(
@@ -163,7 +176,8 @@ def _subdistrict_table(
 ) -> pd.DataFrame:
     """One row per sub-area, one column per indicator and group (with unit and year);
     empty columns dropped."""
-    level = ctx.label("area_level", subs["level"].iloc[0])
+    level = ctx.subarea_level.label(ctx.lang, plural=False)
+    level = level[:1].upper() + level[1:]  # a column heading
     table = pd.DataFrame({level: subs["name"].to_numpy()}, index=subs["area_id"].to_numpy())
     for ind in inds:
         for group in ind.groups:

@@ -22,8 +22,9 @@ from ..disclosure.policy import workspace_policy
 from ..fileio import atomic_path, digest
 from ..formatting import SEPARATORS, SHOWN_NUMBER, format_value, parse_shown, unit_suffix
 from ..published import cache_key, load
-from ..statuses import INDICATOR_SYMBOLS, VALUED_INDICATORS
+from ..statuses import INDICATOR_SYMBOLS, VALUED_INDICATORS, VALUED_OBSERVATIONS
 from ..store import ObservationStore
+from ..subareas import choose
 from ..texts import text
 from ..topics import OVERVIEW, TOPICS
 from ..vocabulary import load_vocabulary
@@ -56,11 +57,19 @@ class ReportContext:
         self.areas = published.areas.copy()
         self.names = self.areas.set_index("area_id")["name"].to_dict()
         self.land = comparisons.land_of(self.area_id, self.areas)
-        # only the rows this report can show: the area, its sub-areas and its comparisons
-        self.subareas = comparisons.subareas(self.area_id, self.areas)
+        # only the rows this report can show: the area, the areas below it, its comparisons
         self.compared = comparisons.comparison_areas(self.area_id, self.areas, params.peers)
         self.shown = comparisons.report_areas(self.area_id, self.areas, params.peers)
         self.observations, self.table = published.for_areas(self.shown)
+        # the sub-area level of the spatial sections (parameters, else the finest complete)
+        valued = self.observations["status"].isin(VALUED_OBSERVATIONS)
+        self.subarea_level = choose(
+            self.area_id,
+            self.areas,
+            set(self.observations.loc[valued, "area_id"]),
+            params.subarea_level,
+        )
+        self.subareas = list(self.subarea_level.area_ids) if self.subarea_level else []
         self.name = params.name or self.names.get(self.area_id, self.area_id)
         self.catalogue = load_catalogue()
         self.vocab = load_vocabulary()

@@ -9,20 +9,24 @@ from .. import methods, plotting
 from ..formatting import format_value
 from ..spatial import subarea_counts
 from . import html, selection
+from .charts import level_note
 from .context import ReportContext
 from .html import Section
 
 SEGREGATION_GROUPS = {"total", "german", "foreign"}
+INDEX = "index"  # the unit of the catalogue's segregation indicators (0–100)
 
 
 def segregation_measures(
-    observations: pd.DataFrame, areas: pd.DataFrame, area_id: str, year: int
+    observations: pd.DataFrame, areas: pd.DataFrame, area_id: str, year: int, units: list[str]
 ) -> pd.DataFrame:
     """Per year up to ``year``: D, IS, isolation and concentration of foreign nationals over
-    the sub-areas of ``area_id``, with the number of sub-areas used and left out."""
+    the sub-areas ``units`` of ``area_id``, with the number of sub-areas used and left out;
+    on the 0–100 scale of the catalogue's spatial indicators."""
     rows = []
+    members = pd.DataFrame({"area_id": units, "parent_id": area_id})
     for _, y, usable, left_out in subarea_counts(
-        observations, areas, "population", SEGREGATION_GROUPS, parents=[area_id]
+        observations, areas, "population", SEGREGATION_GROUPS, members
     ):
         if y > year:
             continue
@@ -30,12 +34,13 @@ def segregation_measures(
         rows.append(
             {
                 "year": y,
-                "D": d.value,
-                "IS": methods.segregation_index(usable["foreign"], usable["total"]).value,
-                "isolation": methods.isolation(usable["foreign"], usable["total"]).value,
+                "D": d.value * 100,
+                "IS": methods.segregation_index(usable["foreign"], usable["total"]).value * 100,
+                "isolation": methods.isolation(usable["foreign"], usable["total"]).value * 100,
                 "concentration": methods.concentration_share(
                     usable["foreign"], usable["total"]
-                ).value,
+                ).value
+                * 100,
                 "units": d.n_units,
                 "excluded": d.n_excluded + left_out,
             }
@@ -49,7 +54,7 @@ MEASURE_STYLES = (("o", "-"), ("s", "--"), ("^", ":"))  # D, IS, isolation: not 
 def segregation(ctx: ReportContext) -> Section:
     """Segregation of foreign nationals over the area's sub-areas, per year."""
     title = ctx.t("report_segregation")
-    data = segregation_measures(ctx.observations, ctx.areas, ctx.area_id, ctx.year)
+    data = segregation_measures(ctx.observations, ctx.areas, ctx.area_id, ctx.year, ctx.subareas)
     if data.empty:
         return html.missing(title, ctx.t("report_no_segregation", name=ctx.name))
     shown = _segregation_table(ctx, data)
@@ -58,7 +63,7 @@ def segregation(ctx: ReportContext) -> Section:
     labels = {"D": "D", "IS": "IS", "isolation": ctx.t("report_isolation")}
     for (column, label), (marker, line) in zip(labels.items(), MEASURE_STYLES):
         ax.plot(data["year"], data[column], marker=marker, linestyle=line, ms=3, label=label)
-    ax.set_ylim(0, max(0.5, float(data[["D", "IS", "isolation"]].max().max()) * 1.15))
+    ax.set_ylim(0, max(50, float(data[["D", "IS", "isolation"]].max().max()) * 1.15))
     ax.xaxis.get_major_locator().set_params(integer=True)
     plotting.legend_below(fig, [ax])
     latest = data.sort_values("year").iloc[-1]
@@ -66,28 +71,29 @@ def segregation(ctx: ReportContext) -> Section:
         "describe_segregation",
         title=title,
         year=int(latest["year"]),
-        d=format_value(latest["D"], "ok", "ratio", ctx.lang),
+        d=format_value(latest["D"], "ok", INDEX, ctx.lang),
         first=int(data["year"].min()),
     )
     img, files = ctx.figure(
         fig, "segregation", alt, years=f"{int(data['year'].min())}–{latest['year']:.0f}"
     )
-    body = html.table(shown, ctx.lang) + img + html.paragraph(ctx.t("report_segregation_note"))
+    body = html.paragraph(level_note(ctx, int(latest["units"]))) + html.table(shown, ctx.lang)
+    body += img + html.paragraph(ctx.t("report_segregation_note"))
     return Section(title, body, data, [path, *files])
 
 
 def _segregation_table(ctx: ReportContext, data: pd.DataFrame) -> pd.DataFrame:
-    def ratio(values):
-        return [format_value(v, "ok", "ratio", ctx.lang) for v in values]
+    def index(values):
+        return [format_value(v, "ok", INDEX, ctx.lang) for v in values]
 
     return pd.DataFrame(
         {
             ctx.t("report_year_column"): data["year"].astype(str),
-            "D": ratio(data["D"]),
-            "IS": ratio(data["IS"]),
-            ctx.t("report_isolation"): ratio(data["isolation"]),
+            "D": index(data["D"]),
+            "IS": index(data["IS"]),
+            ctx.t("report_isolation"): index(data["isolation"]),
             ctx.t("report_concentration"): [
-                format_value(v * 100, "ok", "percent", ctx.lang, with_unit=True)
+                format_value(v, "ok", "percent", ctx.lang, with_unit=True)
                 for v in data["concentration"]
             ],
             ctx.t("report_units_label"): [
