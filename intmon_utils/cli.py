@@ -137,6 +137,32 @@ def cmd_catalogue(args) -> int:
     return 0
 
 
+def cmd_kit(args) -> int:
+    from .kit import landkreis_kit
+    from .store import ObservationStore
+
+    project = Path(args.project).resolve()
+    store = ObservationStore(resolve(project, args.data))
+    store.require()
+    folder = resolve(project, args.parameters)
+    if not (folder / "defaults.yml").is_file():
+        raise IntmonError(
+            f"no workspace in {project} (parameters/defaults.yml missing) -> run "
+            f"'intmon init FOLDER' first and call intmon kit there"
+        )
+    kit = landkreis_kit(store, folder, args.kreis, args.year, args.lang)
+    states = kit.delivery["state"].value_counts()
+    print(
+        f"{args.kreis}: {len(kit.gemeinden)} Gemeinden; parameter files written: "
+        f"{len(kit.written)}, kept: {len(kit.kept)}\n"
+        f"indicators for the Kreis and every Gemeinde: {states.get('all', 0)}; for the Kreis "
+        f"only: {states.get('kreis_only', 0)}; nowhere: {states.get('nowhere', 0)}; defined "
+        f"from Kreis level only: {states.get('not_defined', 0)}\n"
+        f"what the Kreis would deliver: {kit.list_path}\nnext: intmon run"
+    )
+    return 0
+
+
 def cmd_docs(args) -> int:
     from .config.parameter_docs import reference_table
     from .fileio import write_text
@@ -236,6 +262,18 @@ def build_parser() -> argparse.ArgumentParser:
     cat.add_argument("--data", default="data", help="data folder for the availability column")
     cat.add_argument("--parameters", default="parameters")
     cat.set_defaults(func=cmd_catalogue)
+
+    kit = sub.add_parser(
+        "kit",
+        help="Landkreis kit: parameter files for a Kreis and each of its Gemeinden, and the "
+        "list of what the Kreis would have to deliver",
+    )
+    kit.add_argument("kreis", help="the Kreis's key (AGS, 5 digits), e.g. 09762")
+    kit.add_argument("--year", type=int, default=2024, help="reporting year of the new files")
+    kit.add_argument("--lang", choices=["de", "en"], default="de")
+    kit.add_argument("--data", default="data")
+    kit.add_argument("--parameters", default="parameters")
+    kit.set_defaults(func=cmd_kit)
 
     doc = sub.add_parser("docs", help="regenerate docs/parameters.md from the parameter schema")
     doc.set_defaults(func=cmd_docs)

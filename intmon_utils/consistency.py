@@ -21,6 +21,7 @@ import pandas as pd
 from .derive import DERIVED
 from .statuses import EXACT_OBSERVATIONS
 from .validation import identity_gaps
+from .vocabulary import load_vocabulary
 
 ROLLUP_SOURCE = "rollup"  # the store's source of roll-ups
 ROLLUP_TEXT = "Summe der Teilgebiete (abgeleitet durch intmon)"  # their ``source`` text
@@ -115,7 +116,10 @@ def _rollup_step(observations: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFram
     children = areas[areas["level"] == "subdistrict"][["area_id", "parent_id"]]
     expected = children.groupby("parent_id").size()
     keys = ["year", "variable", "group", "sex", "age"]
-    exact = observations[observations["status"].isin(EXACT_OBSERVATIONS)]
+    exact = observations[
+        observations["status"].isin(EXACT_OBSERVATIONS)
+        & observations["variable"].isin(load_vocabulary().additive())
+    ]
     kids = exact.merge(children, on="area_id")
     sums = kids.groupby(["parent_id", *keys]).agg(value=("value", "sum"), n=("value", "size"))
     sums = sums[sums["n"].to_numpy() == expected.reindex(sums.index.get_level_values(0)).to_numpy()]

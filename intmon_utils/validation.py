@@ -61,8 +61,11 @@ def identity_gaps(df: pd.DataFrame, areas: pd.DataFrame | None = None) -> pd.Dat
     Column ``identity`` says which; area roll-ups start with ``areas:``.
     """
     vocab = load_vocabulary()
-    # estimates (Mikrozensus, surveys) are rounded independently and need not add up
-    valued = df[df["status"].isin(["ok", "zero", "not_applicable"])].copy()
+    # estimates (Mikrozensus, surveys) are rounded independently and need not add up; a
+    # published percentage (turnout) is no count: it adds up over nothing
+    valued = df[
+        df["status"].isin(["ok", "zero", "not_applicable"]) & df["variable"].isin(vocab.additive())
+    ].copy()
     valued["v"] = valued["value"].fillna(0.0)  # a unit that did not exist counts 0
     problems = []
     for dim in DIMENSIONS:

@@ -15,6 +15,7 @@ from .errors import VocabularyError, VocabularyFileError
 
 DIMENSIONS = ("group", "sex", "age")
 ORIGIN = "intmon_utils/vocabulary.yml"
+NOT_ADDITIVE = ("percent",)  # units whose values do not add up over areas or groups
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ class Vocabulary:
     def allowed(self, dimension: str) -> set[str]:
         """The words of ``variable``, ``group``, ``sex``, ``age`` or ``area_level``."""
         return set(self._table(dimension))
+
+    def additive(self) -> set[str]:
+        """The variables that are counts (persons, households, …): parts add up to totals."""
+        return {v for v, d in self.variables.items() if d["unit"] not in NOT_ADDITIVE}
 
     def partition_pairs(self, dimension: str) -> list[tuple[str, tuple[str, ...]]]:
         """(parent, children) identities of one dimension: parent = sum of children."""
