@@ -51,7 +51,8 @@ def validate_observations(
         )
     df = df[OBSERVATION_COLUMNS + [c for c in ("origin_row",) if c in df]].reset_index(drop=True)
     vocab = load_vocabulary()
-    bad_id = ~df["area_id"].map(is_valid_area_id)
+    ids = pd.unique(df["area_id"])  # checked once per distinct id
+    bad_id = df["area_id"].isin([i for i in ids if not is_valid_area_id(i)])
     if bad_id.any():
         fail_at_rows(origin, df, bad_id, "area_id", "malformed area id", AREA_ID_HINT)
     checks = {

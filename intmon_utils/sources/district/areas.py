@@ -16,7 +16,7 @@ import pandas as pd
 from ...area_ids import is_valid_area_id
 from ...errors import DataError
 from ...store import AREA_COLUMNS
-from .fields import MUNICIPALITY, norm, norm_label
+from .fields import MUNICIPALITY, norm_column, norm_label
 from .grid import row_error
 from .mapping import DistrictMapping
 from .sections import AreaSpec, CodeRules, Level, RowRule
@@ -83,8 +83,10 @@ def rule_matches(
 
 def _row_codes(table: pd.DataFrame, ctx: Context) -> tuple[pd.Series | None, pd.Series | None]:
     spec = ctx.mapping.areas
-    code = table[spec.code_column].map(lambda c: str(c).strip()) if spec.code_column else None
-    name = table[spec.name_column].map(norm) if spec.name_column else None
+    code = (
+        norm_column(table[spec.code_column], lambda c: str(c).strip()) if spec.code_column else None
+    )
+    name = norm_column(table[spec.name_column]) if spec.name_column else None
     return code, name
 
 
@@ -107,7 +109,7 @@ def _code_of(
                 "fill in the code, or recognise these rows by name in an "
                 "aggregates or exclude rule",
             )
-        return code[mask].map(lambda c: _pad(rules.apply(c), width))
+        return norm_column(code[mask], lambda c: _pad(rules.apply(c), width))
     found = name[mask].map(lambda n: by_name.get(norm_label(n)))
     if found.isna().any():
         raise row_error(

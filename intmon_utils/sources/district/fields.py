@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
+import pandas as pd
 from pydantic import AfterValidator, BeforeValidator, PlainValidator, model_validator
 
 from ...config.loading import StrictModel, describe, problem_at, reject_unknown_keys
@@ -29,6 +30,13 @@ _KIND = re.compile(r"^[a-z][a-z0-9_]*$")
 def norm(text: Any) -> str:
     """Whitespace collapsed, stripped: how headers, names and labels are compared."""
     return " ".join(str(text).replace("\ufeff", "").split())
+
+
+def norm_column(values: pd.Series, fn: Callable[[Any], str] = norm) -> pd.Series:
+    """``fn`` applied to a column, once per distinct value (a column of 2 million cells holds
+    a few hundred labels)."""
+    distinct = pd.unique(values)
+    return values.map(dict(zip(distinct, map(fn, distinct), strict=True)))
 
 
 def norm_label(text: Any) -> str:

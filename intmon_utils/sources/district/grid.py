@@ -155,11 +155,8 @@ def header_names(rows: list[list[str]]) -> list[str]:
 
 def _data_rows(grid: Grid, fmt: FileFormat) -> Grid:
     """The non-empty rows below the header, without skipped rows and the footer."""
-    data = [
-        (n, r)
-        for n, r in grid
-        if n > max(fmt.header) and n not in fmt.skip_rows and any(c.strip() for c in r)
-    ]
+    top, skip = max(fmt.header), fmt.skip_rows
+    data = [(n, r) for n, r in grid if n > top and n not in skip and "".join(r).strip()]
     if fmt.stop_at is not None:
         for k, (_, r) in enumerate(data):
             first = next((c.strip() for c in r if c.strip()), "")
@@ -197,8 +194,9 @@ def make_table(raw: RawFile, fmt: FileFormat, origin: str) -> pd.DataFrame:
             f"{origin}: no data rows below the header (row {max(fmt.header)}) -> check "
             f"format.header, format.skip_rows and format.footer_lines in the mapping"
         )
-    table = pd.DataFrame(
-        [(r + [""] * width)[:width] for _, r in data], columns=header, dtype=object
+    cells = [r if len(r) == width else (r + [""] * width)[:width] for _, r in data]
+    table = pd.DataFrame(  # column by column: much faster than row lists for big files
+        {name: np.array(col, dtype=object) for name, col in zip(header, zip(*cells), strict=True)}
     )
     table.insert(0, "_row", [n for n, _ in data])
     return table

@@ -31,7 +31,7 @@ from ...store import (
 )
 from ..cells import parse_cells
 from .areas import SUBDISTRICT, Context, classify_areas
-from .fields import DOCS
+from .fields import DOCS, norm_column
 from .grid import check_complete, make_table, read_grid, require_columns, row_error
 from .layouts import layout_of
 from .mapping import TARGET_KEYS, DistrictMapping, load_mapping
@@ -68,7 +68,7 @@ def _years(rows: pd.DataFrame, m: DistrictMapping, year: int | None, origin: str
                 f"-> drop one of them"
             )
         return pd.Series(chosen, index=rows.index, dtype="int64")
-    text = rows[m.year_column].map(lambda c: str(c).strip())
+    text = norm_column(rows[m.year_column], lambda c: str(c).strip())
     bad = ~text.str.fullmatch(r"(19|20)\d\d")
     if bad.any():
         raise row_error(
@@ -197,6 +197,7 @@ def read_district_report(
     needed += [lv.column for lv in spec.hierarchy if lv.column] + layout.columns()
     require_columns(table, needed, origin, m.origin)
     check_complete(raw, table, needed, layout.value_columns(), origin)
+    del raw  # the table holds the rows now (a 100 MB file: about 1 GiB of cell texts)
     rows, areas, notes = classify_areas(table, ctx)
     rows = rows.assign(_year=_years(rows, m, year, origin))
     cells, layout_notes = layout.extract(rows, set(needed), origin)

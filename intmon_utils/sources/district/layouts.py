@@ -12,10 +12,11 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 
 from ...errors import DataError
-from .fields import norm
+from .fields import norm, norm_column
 from .mapping import LAYOUT_KEYS, TARGET_KEYS, DistrictMapping
 
 CELL_COLUMNS = ["_row", "area_id", "year", *TARGET_KEYS, "column", "text"]
@@ -86,23 +87,25 @@ class LongLayout:
     def extract(
         self, rows: pd.DataFrame, used: set[str], origin: str
     ) -> tuple[pd.DataFrame, list[str]]:
-        base = [rows[c].map(norm).tolist() for c in self.label_columns]
+        base = {f"_l{i}": norm_column(rows[c]) for i, c in enumerate(self.label_columns)}
         frames, skipped, seen = [], Counter(), set()
         for vc in self.value_sources:
-            parts = list(base)
+            parts = dict(base)
             if vc.label_column:
-                parts.append(rows[vc.label_column].map(norm).tolist())
+                parts["_v"] = norm_column(rows[vc.label_column])
             elif vc.label is not None:
-                parts.append([norm(vc.label)] * len(rows))
-            shown = list(zip(*parts, strict=True)) if parts else [()] * len(rows)
-            keys = pd.Series(
-                [tuple(x.casefold() for x in t) for t in shown], index=rows.index, dtype=object
-            )
-            mapped = keys.map(lambda k: k in self.labels)
-            seen.update(keys)
-            skipped.update(" | ".join(t) for t, ok in zip(shown, mapped, strict=True) if not ok)
-            for key in dict.fromkeys(keys[mapped]):
-                idx = keys.index[(keys == key).to_numpy() & mapped.to_numpy()]
+                parts["_v"] = pd.Series(norm(vc.label), index=rows.index)
+            labels = pd.DataFrame(parts, index=rows.index)
+            # one pass per distinct combination of labels (numbered by first appearance)
+            group = labels.groupby(list(labels.columns), sort=False).ngroup().to_numpy()
+            sizes = np.bincount(group)
+            for n, shown in enumerate(labels.drop_duplicates().itertuples(index=False)):
+                key = tuple(x.casefold() for x in shown)
+                seen.add(key)
+                if key not in self.labels:
+                    skipped[" | ".join(shown)] += int(sizes[n])
+                    continue
+                idx = rows.index[group == n]
                 frames.append(
                     _cells(rows.loc[idx], vc.column, rows.loc[idx, vc.column], self.labels[key])
                 )
