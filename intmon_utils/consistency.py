@@ -20,6 +20,7 @@ import pandas as pd
 
 from .derive import DERIVED
 from .statuses import EXACT_OBSERVATIONS
+from .subareas import ancestors
 from .validation import identity_gaps
 from .vocabulary import load_vocabulary
 
@@ -55,23 +56,12 @@ def check_store(
         return pd.DataFrame(columns=CHECK_COLUMNS)
     gaps = gaps.rename(columns={"v": "published", "total": "sum_of_parts", "n": "parts"})
     if only is not None:
-        gaps = gaps[gaps["area_id"].isin(_with_ancestors(only, areas))]
+        gaps = gaps[gaps["area_id"].isin(ancestors(only, areas))]
     gaps["difference"] = gaps["sum_of_parts"] - gaps["published"]
     gaps["relative"] = gaps["difference"] / gaps["published"].where(gaps["published"] != 0)
     gaps["name"] = gaps["area_id"].map(areas.set_index("area_id")["name"])
     order = gaps["relative"].abs().fillna(float("inf"))
     return gaps.assign(_o=order).sort_values("_o", ascending=False)[CHECK_COLUMNS]
-
-
-def _with_ancestors(ids: set[str], areas: pd.DataFrame) -> set[str]:
-    parent = areas.set_index("area_id")["parent_id"].to_dict()
-    out, todo = set(), list(ids)
-    while todo:
-        a = todo.pop()
-        if a and a not in out:
-            out.add(a)
-            todo.append(parent.get(a, ""))
-    return out
 
 
 def headline(gaps: pd.DataFrame) -> str:

@@ -25,6 +25,7 @@ from .errors import DataError
 from .fileio import atomic_path, write_text
 from .schema import AREA_COLUMNS, OBSERVATION_COLUMNS
 from .store import ObservationStore
+from .subareas import ancestors
 
 DESCRIPTOR = "datapackage.json"
 FORMATS = ("parquet", "csv")
@@ -38,17 +39,6 @@ def _descendants(areas: pd.DataFrame, ids: set[str]) -> set[str]:
     while frontier:
         frontier = set(areas.loc[areas["parent_id"].isin(frontier), "area_id"]) - out
         out |= frontier
-    return out
-
-
-def _ancestors(areas: pd.DataFrame, ids: set[str]) -> set[str]:
-    parent = areas.set_index("area_id")["parent_id"].to_dict()
-    out, todo = set(), list(ids)
-    while todo:
-        a = todo.pop()
-        if a and a not in out:
-            out.add(a)
-            todo.append(parent.get(a, ""))
     return out
 
 
@@ -84,7 +74,7 @@ def select(
         observations = observations[observations["year"].isin(years)]
     if observations.empty:
         raise DataError("no observations for these areas and years; nothing was exported")
-    needed = _ancestors(areas, set(observations["area_id"]))
+    needed = ancestors(set(observations["area_id"]), areas)
     return observations, areas[areas["area_id"].isin(needed)]
 
 

@@ -67,6 +67,18 @@ def hierarchy(areas: pd.DataFrame) -> Hierarchy:
     return children, areas.set_index("area_id")["kind"].to_dict()
 
 
+def ancestors(ids: set[str], areas: pd.DataFrame) -> set[str]:
+    """``ids`` and every area above them in the register."""
+    parent = areas.set_index("area_id")["parent_id"].to_dict()
+    out, todo = set(), list(ids)
+    while todo:
+        a = todo.pop()
+        if a and a not in out:
+            out.add(a)
+            todo.append(parent.get(a, ""))
+    return out
+
+
 def levels(
     area_id: str, areas: pd.DataFrame, index: Hierarchy | None = None
 ) -> list[tuple[str, int, list[str]]]:
