@@ -71,14 +71,19 @@ def cmd_import(args) -> int:
             if args.paths[0] != kind:
                 messages.append(f"recognised as {kind}: {', '.join(files)}")
             messages.append(IMPORTERS[kind](files, store, **options[kind]))
-    if args.dry_run:
+    _report("\n".join(messages), staged, store, args.dry_run)
+    return 0
+
+
+def _report(message: str, staged, store, dry_run: bool) -> None:
+    """What an import did (or would do), each source's change, and new inconsistencies."""
+    if dry_run:
         print("dry run: nothing was written; the import would change:")
-    print("\n".join(messages))
+    print(message)
     for change in staged.changes:
         print(change.summary())
-    if staged.changes and not args.dry_run:
+    if staged.changes and not dry_run:
         _warn_inconsistent(store, set().union(*(c.areas for c in staged.changes)))
-    return 0
 
 
 def _warn_inconsistent(store, areas: set[str]) -> None:
@@ -116,11 +121,7 @@ def cmd_fetch(args) -> int:
         paths.append(path)
     with store.transaction(dry_run=args.dry_run, replace=args.replace) as staged:
         message = import_genesis(paths, store, mapping=args.mapping)
-    if args.dry_run:
-        print("dry run: nothing was written; the import would change:")
-    print(message)
-    for change in staged.changes:
-        print(change.summary())
+    _report(message, staged, store, args.dry_run)
     return 0
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 from . import methods
 from .catalogue import Catalogue, load_catalogue
 from .statuses import STATUS_RANK, VALUED_INDICATORS
-from .subareas import levels
+from .subareas import descendants
 from .vocabulary import load_vocabulary
 
 KEYS = ["indicator_id", "area_id", "year", "sex"]
@@ -119,7 +119,7 @@ def comparison_areas(area_id: str, areas: pd.DataFrame, peers: list[str]) -> lis
 def subareas(area_id: str, areas: pd.DataFrame) -> list[str]:
     """Every area below ``area_id`` in the register, on every level (a report shows one of
     the levels: :mod:`intmon_utils.subareas`)."""
-    return [a for _, _, ids in levels(area_id, areas) for a in ids]
+    return sorted(descendants({area_id}, areas))
 
 
 def report_areas(area_id: str, areas: pd.DataFrame, peers: list[str]) -> list[str]:

@@ -25,21 +25,13 @@ from .errors import DataError
 from .fileio import atomic_path, write_text
 from .schema import AREA_COLUMNS, OBSERVATION_COLUMNS
 from .store import ObservationStore
-from .subareas import ancestors
+from .subareas import ancestors, descendants
 
 DESCRIPTOR = "datapackage.json"
 FORMATS = ("parquet", "csv")
 TEXT = "string"
 FIELD_TYPES = {"year": "integer", "value": "number", "synthetic": "boolean"}
 OBS_FIELDS = [*OBSERVATION_COLUMNS, "source_id"]
-
-
-def _descendants(areas: pd.DataFrame, ids: set[str]) -> set[str]:
-    out, frontier = set(ids), set(ids)
-    while frontier:
-        frontier = set(areas.loc[areas["parent_id"].isin(frontier), "area_id"]) - out
-        out |= frontier
-    return out
 
 
 def source_ids(store: ObservationStore) -> pd.DataFrame:
@@ -68,7 +60,7 @@ def select(
         unknown = sorted(set(area_ids) - set(areas["area_id"]))
         if unknown:
             raise DataError(f"--area {unknown}: not in the area register -> check the ids")
-        chosen = _descendants(areas, set(area_ids)) if subareas else set(area_ids)
+        chosen = set(area_ids) | (descendants(set(area_ids), areas) if subareas else set())
         observations = observations[observations["area_id"].isin(chosen)]
     if years:
         observations = observations[observations["year"].isin(years)]

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from .area_ids import is_valid_area_id
+from .availability import year_ranges
 from .changes import KEY_COLUMNS, SCOPE_COLUMNS, Change, overlap_error, plan_change
 from .errors import DataError
 from .fileio import atomic_path, file_sha256
@@ -333,13 +334,12 @@ class ObservationStore:
         rows = []
         for p in sorted(self.observation_dir.glob("*.parquet")):
             df = pd.read_parquet(p, columns=["area_id", "year", "variable"])
-            years = sorted(df["year"].unique())
             rows.append(
                 {
                     "source": p.stem,
                     "observations": len(df),
                     "areas": df["area_id"].nunique(),
-                    "years": f"{years[0]}–{years[-1]}" if years else "",
+                    "years": year_ranges(df["year"]),
                     "variables": df["variable"].nunique(),
                 }
             )

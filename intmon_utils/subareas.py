@@ -79,6 +79,16 @@ def ancestors(ids: set[str], areas: pd.DataFrame) -> set[str]:
     return out
 
 
+def descendants(ids: set[str], areas: pd.DataFrame) -> set[str]:
+    """Every area below ``ids`` in the register, on every level (``ids`` not included)."""
+    children = areas.groupby("parent_id")["area_id"].apply(list).to_dict()
+    out, frontier = set(), set(ids)
+    while frontier:
+        frontier = {c for a in frontier for c in children.get(a, [])} - out
+        out |= frontier
+    return out
+
+
 def levels(
     area_id: str, areas: pd.DataFrame, index: Hierarchy | None = None
 ) -> list[tuple[str, int, list[str]]]:

@@ -31,6 +31,17 @@ def test_axes_use_the_report_number_format_and_keep_years_plain(lang, decimal, t
     plt.close(fig)
 
 
+def test_a_series_of_one_year_gets_an_axis_of_that_year():
+    """Defect: one year alone widened the axis to 1950–2100 (ticks every 25 years)."""
+    fig, ax = plt.subplots()
+    ax.plot([2023], [5.0], marker="o")
+    plotting.localise(fig, "de")
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2023"]
+    assert ax.get_xlim() == (2022, 2024)
+    plt.close(fig)
+
+
 def test_category_axes_keep_their_labels():
     fig, ax = plt.subplots()
     ax.barh(["Deutsche", "Ausländer"], [1.5, 2.5])
