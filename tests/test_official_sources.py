@@ -12,7 +12,7 @@ from intmon_utils.disclosure.policy import ThresholdPolicy
 from intmon_utils.errors import DataError
 from intmon_utils.sources import IMPORTERS
 from intmon_utils.sources.ba import ba_observations
-from intmon_utils.sources.genesis import read_classic
+from intmon_utils.sources.genesis import read_classic, read_ffcsv
 from intmon_utils.sources.gv import read_gemeindeverzeichnis
 from intmon_utils.store import ObservationStore
 
@@ -209,6 +209,7 @@ CLASSIC_HEAD = (
     "GENESIS-Tabelle: 12411-01-01-4\nBevölkerung nach Geschlecht;;;;\n"
     ";;31.12.2020;31.12.2020;31.12.2020\n;;Insgesamt;männlich;weiblich\n"
 )
+CLASSIC_FOOT = '__________\n"(C)opyright Statistische Ämter des Bundes und der Länder"\n'
 
 
 def write(tmp_path, name, text, encoding="utf-8"):
@@ -248,9 +249,10 @@ def test_ba_star_is_secret(tmp_path):
 
 def test_parts_that_do_not_add_up_are_rejected(tmp_path):
     store = ObservationStore(tmp_path / "data")
-    good = write(tmp_path, "good.csv", CLASSIC_HEAD + "DG;Deutschland;101;50;50\n")  # within ±4
+    within = CLASSIC_HEAD + "DG;Deutschland;101;50;50\n" + CLASSIC_FOOT  # within ±4
+    good = write(tmp_path, "good.csv", within)
     IMPORTERS["genesis"]([good], store)
-    bad = write(tmp_path, "bad.csv", CLASSIC_HEAD + "DG;Deutschland;110;50;50\n")
+    bad = write(tmp_path, "bad.csv", CLASSIC_HEAD + "DG;Deutschland;110;50;50\n" + CLASSIC_FOOT)
     with pytest.raises(DataError, match=r"bad.csv: parts do not add up.*row 5.*total 110.*100"):
         IMPORTERS["genesis"]([bad], store)
     assert not (store.observation_dir / "genesis_bad.parquet").exists()
@@ -289,13 +291,15 @@ def test_unknown_table_and_broken_file_say_what_to_do(tmp_path):
     other = write(
         tmp_path,
         "x.csv",
-        CLASSIC_HEAD.replace("12411-01-01-4", "99999-01-01-4") + "DG;Deutschland;100;50;50\n",
+        CLASSIC_HEAD.replace("12411-01-01-4", "99999-01-01-4")
+        + "DG;Deutschland;100;50;50\n"
+        + CLASSIC_FOOT,
     )
     with pytest.raises(DataError, match=r"no mapping for GENESIS table 99999-01-01-4.*--mapping"):
         IMPORTERS["genesis"]([other], ObservationStore(tmp_path / "d"))
     with pytest.raises(DataError, match="not a GENESIS table"):
         read_classic(write(tmp_path, "y.csv", "hello;world\n"))
-    broken = write(tmp_path, "z.csv", CLASSIC_HEAD + "DG;Deutschland;100;5O;50\n")
+    broken = write(tmp_path, "z.csv", CLASSIC_HEAD + "DG;Deutschland;100;5O;50\n" + CLASSIC_FOOT)
     with pytest.raises(DataError, match=r"z.csv: column 'value' .*'5O'"):
         read_classic(broken)
 
@@ -333,3 +337,19 @@ def test_labor_notebook_on_real_data_for_augsburg(real_store, tmp_path):
     assert "12,5 %" in html_doc  # 17 289 / 137 799 foreign employees
     assert "SYNTHETISCHE" not in html_doc
     assert "nicht verfügbar für Augsburg" in html_doc  # the rest is explained, not an error
+
+
+@needs_realdata
+def test_a_genesis_file_cut_short_is_refused(tmp_path):
+    """A classic table without its footer and a flat file whose last row lost fields are
+    refused, not imported as far as they go."""
+    classic = next(CLASSIC.glob("12411*.csv")).read_bytes()
+    cut = tmp_path / "classic.csv"
+    cut.write_bytes(classic[: len(classic) // 2])
+    with pytest.raises(DataError, match="without the GENESIS footer"):
+        read_classic(cut)
+    flat = next(FFCSV.glob("12411*.csv")).read_bytes()
+    cut = tmp_path / "flat.csv"
+    cut.write_bytes(flat[: flat.rindex(b";", 0, len(flat) - 40)])
+    with pytest.raises(DataError, match=r"row \d+ has fewer fields than the header"):
+        read_ffcsv(cut)

@@ -75,7 +75,13 @@ def read_classic(path: str | Path) -> pd.DataFrame:
             f"{path}: not a GENESIS table (the first line should read 'GENESIS-Tabelle: <code>')"
         )
     table = rows[0][0].split(":", 1)[1].strip()
-    footer = next((i for i, r in enumerate(rows) if r and r[0].startswith("_____")), len(rows))
+    footer = next((i for i, r in enumerate(rows) if r and r[0].startswith("_____")), None)
+    if footer is None:
+        raise DataError(
+            f"{path}: the table ends without the GENESIS footer (a line of underscores, then "
+            f"the source and licence note): the file is cut short -> download it again; "
+            f"nothing was imported"
+        )
     rows = rows[:footer]
 
     def key_index(r):
@@ -202,6 +208,13 @@ def read_ffcsv(path: str | Path) -> pd.DataFrame:
     """Raw long table of a GENESIS flat file (one value per row, totals = empty code)."""
     path = Path(path)
     text = decode(path.read_bytes(), str(path))
+    widths = [len(r) for r in csv.reader(io.StringIO(text), delimiter=";") if r]
+    short = [i for i, w in enumerate(widths) if w < widths[0]]  # fields missing at the end
+    if short:
+        raise DataError(
+            f"{path}: row {short[0] + 1} has fewer fields than the header ({len(short)} rows): "
+            f"the file is cut short or damaged -> download it again; nothing was imported"
+        )
     df = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False)
     required = {"statistics_code", "time", "value", "value_variable_code"}
     if not required <= set(df.columns):
