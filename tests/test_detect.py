@@ -79,7 +79,7 @@ def test_import_without_a_kind_and_genesis_for_a_flat_file(tmp_path, capsys):
     assert main(["import", str(gv), *map(str, flat), "--data", data]) == 0
     out = capsys.readouterr().out
     assert "recognised as gv" in out and "recognised as genesis" in out
-    assert "source genesis_12411 (merge)" in out
+    assert "source genesis_12411-01-01-4 (merge)" in out
     # the kind named: a flat file is a GENESIS table too (it used to be "not a GENESIS table")
     assert main(["import", "genesis", *map(str, flat), "--data", data, "--dry-run"]) == 0
     assert "0 added, 0 replaced" in capsys.readouterr().out

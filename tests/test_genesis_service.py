@@ -75,7 +75,7 @@ def test_fetch_and_import_a_table_through_the_service(tmp_path, service, capsys)
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "fetched from the regionalstatistik web service" in out
-    assert "source genesis_12411 (merge): 1,467 added" in out
+    assert "source genesis_12411-01-01-4 (merge): 1,467 added" in out
     (request,) = Replay.requests
     assert request["form"]["name"] == "12411-01-01-4" and request["form"]["format"] == "ffcsv"
     assert request["form"]["startyear"] == "2015" and request["form"]["endyear"] == "2024"
@@ -85,8 +85,8 @@ def test_fetch_and_import_a_table_through_the_service(tmp_path, service, capsys)
     assert (
         main(["import", *map(str, FLAT.glob("12411-01-01-4_*.csv")), "--data", str(by_hand)]) == 0
     )
-    a = pd.read_parquet(tmp_path / "data" / "observations" / "genesis_12411.parquet")
-    b = pd.read_parquet(by_hand / "observations" / "genesis_12411.parquet")
+    a = pd.read_parquet(tmp_path / "data" / "observations" / "genesis_12411-01-01-4.parquet")
+    b = pd.read_parquet(by_hand / "observations" / "genesis_12411-01-01-4.parquet")
     pd.testing.assert_frame_equal(a.drop(columns="source"), b.drop(columns="source"))
     # again: from the cache, nothing asked of the service, nothing changes
     assert main(args) == 0

@@ -257,6 +257,18 @@ def read_ffcsv(path: str | Path) -> pd.DataFrame:
     return _finish_raw(raw, path)
 
 
+TABLE_CODE = re.compile(r"(?:^|_)(\d{4}[0-9A-Z](?:-[0-9A-Z]{1,4})+)_")
+
+
+def table_code(path: Path, statistic: str) -> str:
+    """The table a flat file holds. The file itself names only its statistic (``12411``), so
+    two tables of one statistic would be one source; GENESIS names its downloads after the
+    table (``12411-01-01-4_1773175772751_de_flat.csv``, and so does ``intmon fetch``), and
+    that code is used when it belongs to the statistic, else the statistic's."""
+    found = TABLE_CODE.search(path.name)
+    return found[1] if found and found[1].startswith(f"{statistic}-") else statistic
+
+
 def source_id(table: str) -> str:
     """The store's source of a GENESIS table: its code (the same for classic and flat file)."""
     return "genesis_" + re.sub(r"[^A-Za-z0-9_.-]", "_", table)
@@ -323,7 +335,8 @@ def _import(paths, store: ObservationStore, mapping: str | None) -> str:
                 f"{path}: the mapping for {table} matched no cell -> check its "
                 f"column/row patterns against the file's labels"
             )
-        prepared.append((path, table, obs, areas_from_raw(raw), unmapped))
+        code = table if fmt == "classic" else table_code(path, table)
+        prepared.append((path, code, obs, areas_from_raw(raw), unmapped))
     with store.transaction():  # everything parsed: now write, all files or none
         for path, table, obs, areas, unmapped in prepared:
             store.merge_areas(areas)
