@@ -153,9 +153,16 @@ def _descriptor(path: Path) -> tuple[Path, dict]:
     if not file.is_file():
         raise DataError(f"{path}: no {DESCRIPTOR} -> give the package folder or its descriptor")
     try:
-        return file.parent, json.loads(file.read_text(encoding="utf-8"))
+        descriptor = json.loads(file.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataError(f"{file}: not a readable JSON descriptor ({exc})") from None
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
+        raise DataError(
+            f"{file}: not a data package descriptor (it needs an object with a list "
+            f"'resources') -> give the datapackage.json that intmon export package wrote"
+        )
+    return file.parent, descriptor
 
 
 def _read_resource(root: Path, res: dict, origin: str) -> pd.DataFrame:

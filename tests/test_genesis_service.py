@@ -120,6 +120,9 @@ def test_credentials_from_a_file_outside_the_repository(tmp_path, monkeypatch):
     assert credentials("genesis") == ("a", "b")
     with pytest.raises(DataError, match="no username and password for 'regionalstatistik'"):
         credentials("regionalstatistik")
+    config.write_text("regionalstatistik: geheim\n", encoding="utf-8")  # no mapping
+    with pytest.raises(DataError, match="no username and password for 'regionalstatistik'"):
+        credentials("regionalstatistik")
     (tmp_path / ".git").mkdir()  # the same file inside a repository
     with pytest.raises(DataError, match="inside a git repository are refused"):
         credentials("genesis")

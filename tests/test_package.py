@@ -101,3 +101,6 @@ def test_a_package_file_changed_after_export_is_refused(tmp_path, demo_store):
     (broken / "datapackage.json").write_text('{"resources": []}', encoding="utf-8")
     with pytest.raises(DataError, match="no resource \\['observations', 'areas'\\]"):
         read_package(broken)
+    (broken / "datapackage.json").write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(DataError, match="not a data package descriptor"):
+        read_package(broken)

@@ -66,7 +66,7 @@ def credentials(service: str) -> tuple[str, str]:
         entry = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(service) or {}
     except (yaml.YAMLError, AttributeError) as exc:
         raise DataError(f"{path}: not readable as YAML ({exc}) -> {todo}") from None
-    if not entry.get("username") or not entry.get("password"):
+    if not isinstance(entry, dict) or not entry.get("username") or not entry.get("password"):
         raise DataError(f"{path}: no username and password for '{service}' -> {todo}")
     return str(entry["username"]), str(entry["password"])
 
