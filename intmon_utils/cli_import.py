@@ -36,23 +36,28 @@ def _by_kind(paths: list[str], mapping: str | None) -> dict[str, list[str]]:
     return groups
 
 
-def _options(kind: str, args) -> dict:
+def _options(groups: dict[str, list[str]], args) -> dict[str, dict]:
+    """The options each kind takes; an option no kind of these files takes is an error (an
+    option is never silently ignored)."""
     from .sources import IMPORTERS, options_of
 
-    options = {
+    given = {
         k: v
         for k, v in (("mapping", args.mapping), ("area", args.area), ("year", args.year))
         if v is not None
     }
-    accepted = options_of(IMPORTERS[kind])
-    unused = [f"--{k}" for k in options if k not in accepted]
-    if unused and args.paths[0] == kind:
-        takes = ", ".join(f"--{k}" for k in accepted) or "no options"
-        raise IntmonError(
-            f"intmon import {kind} does not take {', '.join(unused)} "
-            f"(it takes {takes}); nothing was imported -> leave the option out"
+    accepted = {kind: options_of(IMPORTERS[kind]) for kind in groups}
+    unused = [f"--{k}" for k in given if not any(k in a for a in accepted.values())]
+    if unused:
+        takes = "; ".join(
+            f"{kind}: {', '.join(f'--{o}' for o in a) or 'no options'}"
+            for kind, a in accepted.items()
         )
-    return {k: v for k, v in options.items() if k in accepted}
+        raise IntmonError(
+            f"intmon import {'/'.join(groups)} does not take {', '.join(unused)} "
+            f"({takes}); nothing was imported -> leave the option out"
+        )
+    return {kind: {k: v for k, v in given.items() if k in a} for kind, a in accepted.items()}
 
 
 def cmd_import(args) -> int:
@@ -60,7 +65,7 @@ def cmd_import(args) -> int:
     from .store import ObservationStore
 
     groups = _by_kind(args.paths, args.mapping)
-    options = {kind: _options(kind, args) for kind in groups}
+    options = _options(groups, args)
     no_dry = [k for k in groups if k in ("geometry", "areas")]
     if args.dry_run and no_dry:
         raise IntmonError(f"intmon import {no_dry[0]} has no --dry-run; nothing was imported")

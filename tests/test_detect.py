@@ -83,3 +83,12 @@ def test_import_without_a_kind_and_genesis_for_a_flat_file(tmp_path, capsys):
     # the kind named: a flat file is a GENESIS table too (it used to be "not a GENESIS table")
     assert main(["import", "genesis", *map(str, flat), "--data", data, "--dry-run"]) == 0
     assert "0 added, 0 replaced" in capsys.readouterr().out
+
+
+def test_an_option_the_recognised_kind_does_not_take_is_an_error(tmp_path, capsys):
+    path = tmp_path / "register.csv"
+    path.write_text(FIRST_LINES["areas"] + '"09";Bayern;state;land;\n', encoding="utf-8")
+    assert main(["import", str(path), "--year", "2024", "--data", str(tmp_path / "d")]) == 2
+    err = capsys.readouterr().err
+    assert "intmon import areas does not take --year (areas: no options)" in err
+    assert not (tmp_path / "d").exists()
