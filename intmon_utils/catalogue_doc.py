@@ -15,6 +15,7 @@ import pandas as pd
 from . import pages
 from .availability import year_ranges
 from .catalogue import Indicator, load_catalogue
+from .cellsafety import neutralise_workbook
 from .fileio import atomic_path, write_text
 from .formatting import unit_label
 from .statuses import VALUED_INDICATORS
@@ -168,7 +169,8 @@ def render(
 
 
 def _write_xlsx(df: pd.DataFrame, target: Path, lang: str, note: str) -> Path:
-    """One sheet per topic; the synthetic-data note (if any) above the table."""
+    """One sheet per topic; the synthetic-data note (if any) above the table; no text that
+    Excel would run as a formula (``cellsafety``)."""
     with atomic_path(target) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             for topic in TOPICS:
@@ -177,6 +179,7 @@ def _write_xlsx(df: pd.DataFrame, target: Path, lang: str, note: str) -> Path:
                 part.to_excel(xl, sheet_name=sheet, index=False, startrow=2 if note else 0)
                 if note:
                     xl.sheets[sheet].cell(row=1, column=1, value=note)
+            neutralise_workbook(xl.book)
     return target
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -33,7 +34,8 @@ def cmd_demo_data(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .runner import failed_now, run, summary
+    from .locks import reading
+    from .runner import failed_now, summary
     from .store import ObservationStore
     from .synthetic import write_demo_data
     from .workspace import require_workspace
@@ -45,11 +47,43 @@ def cmd_run(args) -> int:
             raise IntmonError(f"no observation data in {data}; import data there first")
         print(f"no data in {data}: generating the synthetic demo Land first", file=sys.stderr)
         write_demo_data(data)
-    results, index = run(
+    with reading(data, "run 'intmon run'"):
+        results, index = _run(args, project, data)
+    print(summary(results))
+    if index:
+        print(f"index: {index}")
+    return 1 if failed_now(results) else 0
+
+
+def _run(args, project: Path, data: Path):
+    """The run on one state of the data: an import is refused meanwhile (the data lock), two runs
+    never write into one outputs folder (its lock), and data changed under the run by other
+    means (files copied in) stop it with an error instead of a mix of two states."""
+    from .locks import writing
+    from .store import ObservationStore
+
+    outputs = resolve(project, args.outputs)
+    store = ObservationStore(data)
+    before = store.fingerprint()
+    with writing(outputs, "run 'intmon run' on these outputs"):
+        results = _reports(args, project, data, outputs)
+    if store.fingerprint() != before:
+        raise IntmonError(
+            f"the data in {data} changed while the run worked (files written there by other "
+            f"means than intmon): the reports may mix two states of the data -> run "
+            f"'intmon run' again; it redoes every report made from the older state"
+        )
+    return results
+
+
+def _reports(args, project: Path, data: Path, outputs: Path):
+    from .runner import run
+
+    return run(
         project,
         data,
         resolve(project, args.parameters),
-        resolve(project, args.outputs),
+        outputs,
         areas=args.area,
         topics=args.topic,
         jobs=args.jobs,
@@ -59,15 +93,12 @@ def cmd_run(args) -> int:
         scheduler=args.scheduler,
         worker_project=args.worker_project,
     )
-    print(summary(results))
-    if index:
-        print(f"index: {index}")
-    return 1 if failed_now(results) else 0
 
 
 def cmd_values(args) -> int:
     from .area_ids import is_valid_area_id
     from .catalogue import load_catalogue
+    from .cellsafety import neutralise_frame
     from .formatting import format_value
     from .store import ObservationStore
     from .texts import text
@@ -107,7 +138,7 @@ def cmd_values(args) -> int:
         "reason",
     ] + [c for c in ("classification", "data_origin") if c in t]
     if args.format == "csv":
-        t[cols].to_csv(sys.stdout, index=False)
+        neutralise_frame(t[cols]).to_csv(sys.stdout, index=False)  # users redirect to .csv
     else:
         print(t[cols].drop(columns=[c for c in ("data_origin",) if c in t]).to_string(index=False))
     return 0
@@ -198,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo-data", help="write the synthetic demo Land into the data folder")
     d.add_argument("--data", default="data")
     d.add_argument("--seed", type=int, default=2024)
-    d.set_defaults(func=cmd_demo_data)
+    d.set_defaults(func=cmd_demo_data, writes=True)
 
     r = sub.add_parser("run", help="execute the report notebooks for every municipality and topic")
     r.add_argument("--area", nargs="+", help="only these area ids")
@@ -238,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --scheduler: the project folder as the workers see it "
         "(default: the same path as here)",
     )
-    r.set_defaults(func=cmd_run)
+    r.set_defaults(func=cmd_run, writes=True)  # locks the data itself, after demo data
 
     v = sub.add_parser(
         "values", help="print published indicator values (protected, as the reports show them)"
@@ -280,16 +311,36 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _data_lock(args):
+    """A command that reads the data folder shares its lock for its whole duration, so an
+    import cannot change the data under it; commands that change the data (``writes``) take
+    the lock themselves (:mod:`intmon_utils.locks`)."""
+    from .locks import reading
+
+    if getattr(args, "writes", False) or not hasattr(args, "data"):
+        return contextlib.nullcontext()
+    data = resolve(Path(args.project).resolve(), args.data)
+    return reading(data, f"run 'intmon {args.command}'")
+
+
 def main(argv: list[str] | None = None) -> int:
     import logging
 
     logging.basicConfig(format="intmon: %(levelname)s: %(message)s", level=logging.WARNING)
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with _data_lock(args):
+            return args.func(args)
     except IntmonError as exc:
         print(f"intmon: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(
+            "intmon: stopped (Ctrl-C). Every file written so far is complete; nothing is "
+            "half-written. 'intmon run' again makes the reports that are missing.",
+            file=sys.stderr,
+        )
+        return 130
     except BrokenPipeError:
         # the reader closed our output early (intmon values | head): no traceback; point
         # stdout at nothing so that the interpreter's final flush does not fail again

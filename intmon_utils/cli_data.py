@@ -15,32 +15,45 @@ def _store(args):
     return ObservationStore(resolve(Path(args.project).resolve(), args.data))
 
 
+def _status_tables(args, store):
+    """(observations, indicators) for ``data status``: the published tables as their cached
+    Parquet files (built first if needed, never loaded whole), or with ``--internal`` the
+    unprotected tables in memory."""
+    from .disclosure.policy import workspace_policy
+    from .published import ensure
+
+    if args.internal:
+        return published_tables(args, store)
+    store.require()
+    parameter_dir = resolve(Path(args.project).resolve(), args.parameters)
+    return ensure(store, workspace_policy(parameter_dir, store.read_areas()))
+
+
 def cmd_data_status(args) -> int:
     from . import availability
+    from .cellsafety import neutralise_frame
     from .published import INTERNAL
     from .store import ObservationStore
 
     store = ObservationStore(resolve(Path(args.project).resolve(), args.data))
-    observations, table = published_tables(args, store)
+    observations, table = _status_tables(args, store)
     areas = store.read_areas()
     if args.area:
         unknown = sorted(set(args.area) - set(areas["area_id"]))
         if unknown:
             raise IntmonError(f"unknown area ids {unknown}; they are not in the area register")
         keep = set(args.area)
+    elif args.level:
+        keep = set(areas.loc[areas["level"].isin(args.level), "area_id"])
     else:
-        keep = (
-            set(areas.loc[areas["level"].isin(args.level), "area_id"])
-            if args.level
-            else set(observations["area_id"])
-        )
+        keep = availability.areas_of(observations)
     names = areas.set_index("area_id")["name"]
     if args.what == "variables":
-        m = availability.variable_matrix(observations[observations["area_id"].isin(keep)])
+        m = availability.variable_matrix(observations, keep)
     elif args.what == "indicators":
-        m = availability.indicator_matrix(table[table["area_id"].isin(keep)])
+        m = availability.indicator_matrix(table, keep)
     else:
-        m = availability.summary(table[table["area_id"].isin(keep)], args.year)
+        m = availability.summary(table, args.year, areas=keep)
     if m.empty:
         raise IntmonError("no data for this selection")
     m.insert(0, "name", names.reindex(m.index).to_numpy())
@@ -49,13 +62,14 @@ def cmd_data_status(args) -> int:
     if store.is_synthetic():
         print("note: synthetic demo data, not real values", file=sys.stderr)
     if args.format == "csv":
-        m.to_csv(sys.stdout)
+        neutralise_frame(m).to_csv(sys.stdout)
     else:
         print(m.to_string())
     return 0
 
 
 def cmd_data_check(args) -> int:
+    from .cellsafety import neutralise_frame
     from .consistency import check_store, describe, headline
 
     store = _store(args)
@@ -64,7 +78,7 @@ def cmd_data_check(args) -> int:
         store.read_observations(), store.read_areas(), set(args.area) if args.area else None
     )
     if args.format == "csv":
-        gaps.to_csv(sys.stdout, index=False)
+        neutralise_frame(gaps).to_csv(sys.stdout, index=False)
     elif gaps.empty:
         print("every total agrees with the sum of its parts (within rounding tolerance)")
     else:
@@ -206,7 +220,7 @@ def add_data_parser(sub) -> None:
     )
     ru.add_argument("--dry-run", action="store_true", help="print what would change")
     ru.add_argument("--data", default="data")
-    ru.set_defaults(func=cmd_data_rollup)
+    ru.set_defaults(func=cmd_data_rollup, writes=True)
 
     so = data_sub.add_parser("sources", help="the stored sources: size, years, last import")
     so.add_argument("--data", default="data")
@@ -214,4 +228,4 @@ def add_data_parser(sub) -> None:
     rm = data_sub.add_parser("remove", help="delete one source's observations (logged)")
     rm.add_argument("source", help="the source id, as 'intmon data sources' lists it")
     rm.add_argument("--data", default="data")
-    rm.set_defaults(func=cmd_data_remove)
+    rm.set_defaults(func=cmd_data_remove, writes=True)

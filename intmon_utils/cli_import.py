@@ -61,6 +61,25 @@ def _options(groups: dict[str, list[str]], args) -> dict[str, dict]:
 
 
 def cmd_import(args) -> int:
+    import codecs
+
+    from .reading import chosen_encoding
+
+    if args.encoding:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise IntmonError(
+                f"--encoding {args.encoding!r} is no known encoding -> e.g. cp1252 or latin-1"
+            ) from None
+    token = chosen_encoding.set(args.encoding)
+    try:
+        return _import(args)
+    finally:
+        chosen_encoding.reset(token)
+
+
+def _import(args) -> int:
     from .sources import IMPORTERS
     from .store import ObservationStore
 
@@ -89,6 +108,10 @@ def _report(message: str, staged, store, dry_run: bool) -> None:
         print(change.summary())
     if staged.changes and not dry_run:
         _warn_inconsistent(store, set().union(*(c.areas for c in staged.changes)))
+    if staged.warnings:
+        print(f"warnings ({len(staged.warnings)}, also in the data log imports.csv):")
+        for origin, text in staged.warnings:
+            print(f"  warning: {origin}: {text}")
 
 
 def _warn_inconsistent(store, areas: set[str]) -> None:
@@ -110,6 +133,7 @@ def cmd_fetch(args) -> int:
     from .store import ObservationStore
 
     store = ObservationStore(resolve(Path(args.project).resolve(), args.data))
+    store.make_root()  # the downloads are kept inside, readable by the owner only
     paths = []
     for code in args.tables:
         path, fetched = fetch_table(
@@ -149,7 +173,7 @@ def add_fetch_parser(sub) -> None:
     f.add_argument("--data", default="data")
     f.add_argument("--dry-run", action="store_true", help="fetch and check, write nothing")
     f.add_argument("--replace", action="store_true", help="as for intmon import")
-    f.set_defaults(func=cmd_fetch)
+    f.set_defaults(func=cmd_fetch, writes=True)
 
 
 def add_import_parser(sub) -> None:
@@ -189,4 +213,10 @@ def add_import_parser(sub) -> None:
         "too (without it an import replaces only the areas, years and variables its files "
         "cover, and stops if it would lose data there)",
     )
-    i.set_defaults(func=cmd_import)
+    i.add_argument(
+        "--encoding",
+        help="the text encoding of files that are not UTF-8, e.g. cp1252 (Windows, Excel "
+        "'CSV') or latin-1 (without it, text files must be UTF-8 or UTF-16 with BOM; GENESIS "
+        "tables are read as Windows-1252 when they are not UTF-8)",
+    )
+    i.set_defaults(func=cmd_import, writes=True)

@@ -10,8 +10,51 @@ import contextlib
 import functools
 import hashlib
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
+
+# what atomic_path names its files: mkstemp's random part is 8 of a-z, 0-9 and _
+TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` and its missing parents with the permissions of the nearest existing
+    folder above (a data folder made readable by its owner only stays so inside)."""
+    if folder.is_dir():
+        return
+    above = next(p for p in folder.parents if p.exists())
+    mode = above.stat().st_mode & 0o7777
+    folder.mkdir(parents=True, exist_ok=True)
+    for made in [folder, *folder.parents]:
+        if made == above:
+            break
+        os.chmod(made, mode)
+
+
+def file_mode(folder: Path) -> int:
+    """A new file is never readable by more people than its folder: the umask's usual mode,
+    limited to the read/write permissions the folder grants (folder 0700 -> file 0600,
+    folder 0755 -> 0644). A folder shared with a group the usual way (setgid, 2770) gives
+    its files the group's read and write as well (0660)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    st = folder.stat()
+    mode = 0o666 & ~umask & st.st_mode & 0o666
+    if st.st_mode & stat.S_ISGID:
+        mode |= st.st_mode & 0o060
+    return mode
+
+
+def temp_beside(target: Path) -> Path:
+    """A new empty temporary file next to ``target`` (named :data:`TEMP_NAME`), with the
+    permissions of :func:`file_mode`."""
+    make_folder(target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    os.chmod(tmp, file_mode(target.parent))  # mkstemp creates 0600
+    return Path(tmp)
 
 
 @contextlib.contextmanager
@@ -21,14 +64,9 @@ def atomic_path(target: str | os.PathLike):
     On an exception the temporary file is removed and ``target`` is left untouched.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
+    tmp = temp_beside(target)
     try:
-        yield Path(tmp)
+        yield tmp
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -10,6 +10,11 @@ export is refused), and whether disclosure control was applied: by default a pac
 the values as published (the workspace's thresholds; secret cells without a number);
 ``--internal`` exports them unprotected for another statistics office, and says so in the
 descriptor and in every row.
+
+A CSV resource may be opened in a spreadsheet: a text a spreadsheet would run as a formula
+(an area name beginning with ``=``) is written with a ``'`` in front (``cellsafety``, after
+OWASP), and the resource says so (``"intmon_neutralised": true``); reading strips exactly
+that ``'`` again, so a package round-trips unchanged. Parquet is written as it is.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cellsafety import neutralise_frame, restore_frame
 from .errors import DataError
 from .fileio import atomic_path, write_text
+from .reading import SMALL_FILE_LIMIT, read_table_file, read_text
 from .schema import AREA_COLUMNS, OBSERVATION_COLUMNS
 from .store import ObservationStore
 from .subareas import ancestors, descendants
@@ -75,7 +82,7 @@ def _write(frame: pd.DataFrame, target: Path, fmt: str) -> None:
         if fmt == "parquet":
             frame.to_parquet(tmp, index=False)
         else:
-            frame.to_csv(tmp, index=False, encoding="utf-8")
+            neutralise_frame(frame).to_csv(tmp, index=False, encoding="utf-8")
 
 
 def _sha256(path: Path) -> str:
@@ -95,6 +102,7 @@ def _resource(name: str, path: Path, root: Path, fmt: str, columns: list[str], k
     }
     if fmt == "csv":
         resource["encoding"] = "utf-8"
+        resource["intmon_neutralised"] = True  # formula-like texts begin with ' (cellsafety)
     return resource
 
 
@@ -153,8 +161,10 @@ def _descriptor(path: Path) -> tuple[Path, dict]:
     if not file.is_file():
         raise DataError(f"{path}: no {DESCRIPTOR} -> give the package folder or its descriptor")
     try:
-        descriptor = json.loads(file.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        descriptor = json.loads(
+            read_text(file, "data package descriptor", max_bytes=SMALL_FILE_LIMIT)
+        )
+    except json.JSONDecodeError as exc:
         raise DataError(f"{file}: not a readable JSON descriptor ({exc})") from None
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
@@ -178,14 +188,11 @@ def _read_resource(root: Path, res: dict, origin: str) -> pd.DataFrame:
         )
     names = [f["name"] for f in res.get("schema", {}).get("fields", [])]
     dtypes = {n: str for n in names if FIELD_TYPES.get(n, TEXT) == TEXT}
-    if res.get("format") == "parquet":
-        frame = pd.read_parquet(path)
-    else:
-        frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values={"value": [""]})
+    frame = read_table_file(path, "data package resource", dtypes)
     missing = [n for n in names if n not in frame.columns]
     if missing:
         raise DataError(f"{path}: columns {missing} of the descriptor are missing")
-    return frame
+    return restore_frame(frame) if res.get("intmon_neutralised") else frame
 
 
 def read_package(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -48,11 +49,25 @@ def cache_key(store: ObservationStore) -> str:
     return hashlib.sha256(f"{store.fingerprint()}:{code_fingerprint()}".encode()).hexdigest()[:16]
 
 
+def cache_dir(store: ObservationStore) -> Path:
+    """``<data>/derived/``; for a data folder this user cannot write (a read-only copy, a
+    colleague's store), a folder of the user's own cache, readable by them only."""
+    if os.access(store.root, os.W_OK) and (
+        not store.derived_dir.exists() or os.access(store.derived_dir, os.W_OK)
+    ):
+        return store.derived_dir
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "intmon"
+    folder = base / hashlib.sha256(str(store.root.resolve()).encode()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
 def _paths(store: ObservationStore, policy: ThresholdPolicy):
     stem = f"policy-{policy.key()}_{cache_key(store)}"
+    folder = cache_dir(store)
     return (
-        store.derived_dir / f"observations_{stem}.parquet",
-        store.derived_dir / f"indicators_{stem}.parquet",
+        folder / f"observations_{stem}.parquet",
+        folder / f"indicators_{stem}.parquet",
     )
 
 
@@ -101,7 +116,7 @@ def _compute(store, policy: ThresholdPolicy, obs_path, ind_path):
             frame.to_parquet(tmp, index=False)
     # tables of earlier data or code states are obsolete (other thresholds of this state stay)
     current = cache_key(store)
-    for old in store.derived_dir.glob("*.parquet"):
+    for old in obs_path.parent.glob("*.parquet"):
         if not old.stem.endswith(f"_{current}"):
             old.unlink(missing_ok=True)
     return published, table

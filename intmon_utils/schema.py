@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .area_ids import AREA_ID_HINT, is_valid_area_id
+from .area_ids import area_id_hint, is_valid_area_id
 from .changes import KEY_COLUMNS
 from .errors import DataError
 from .statuses import NUMBER_REQUIRED, OBSERVATION_SYMBOLS, SYMBOL_ONLY
@@ -54,7 +54,8 @@ def validate_observations(
     ids = pd.unique(df["area_id"])  # checked once per distinct id
     bad_id = df["area_id"].isin([i for i in ids if not is_valid_area_id(i)])
     if bad_id.any():
-        fail_at_rows(origin, df, bad_id, "area_id", "malformed area id", AREA_ID_HINT)
+        bad_ids = df.loc[bad_id, "area_id"].astype(str)
+        fail_at_rows(origin, df, bad_id, "area_id", "malformed area id", area_id_hint(bad_ids))
     checks = {
         "variable": vocab.variables,
         "group": vocab.groups,
@@ -101,6 +102,15 @@ def validate_observations(
             "write numbers without symbols; put '.', '-', 'x' into the status column",
         )
     df["value"] = value.astype("float64")
+    if np.isinf(df["value"]).any():
+        fail_at_rows(
+            origin,
+            df,
+            np.isinf(df["value"]),
+            "value",
+            "not a finite number",
+            "a count is a whole number; check the file's value column",
+        )
     if (df["value"] < 0).any():
         fail_at_rows(
             origin,

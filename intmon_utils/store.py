@@ -5,6 +5,7 @@ Layout of a data directory::
     <data>/observations/<source_id>.parquet   one file per source (a publisher table)
     <data>/areas.parquet                      area register: id, name, level, kind, parent
     <data>/imports.csv                        data log: every import with its counts
+    <data>/.lock, <data>/.commit.json         lock and commit journal (locks.py, commit.py)
     <data>/derived/                           cached indicator tables (safe to delete)
 
 A re-import of a source replaces exactly the areas and years its file covers
@@ -17,51 +18,20 @@ must survive).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .area_ids import is_valid_area_id
-from .availability import year_ranges
-from .changes import KEY_COLUMNS, SCOPE_COLUMNS, Change, overlap_error, plan_change
+from . import area_register, datalog, locks
+from .changes import KEY_COLUMNS, overlap_error, plan_change
+from .commit import commit_files, interrupted, leftovers, recover
 from .errors import DataError
-from .fileio import atomic_path, file_sha256
-from .schema import AREA_COLUMNS, OBSERVATION_COLUMNS, fail_at_rows, validate_observations
+from .fileio import file_sha256, make_folder
+from .schema import OBSERVATION_COLUMNS, fail_at_rows, validate_observations
+from .staging import Staging
 from .validation import check_import
-
-
-@dataclass
-class Staging:
-    """What a transaction has checked and will write: the area register, each source's whole
-    new content, survey files, and the :class:`~intmon_utils.changes.Change` of every write."""
-
-    replace: bool = False
-    areas: pd.DataFrame | None = None
-    sources: dict[str, pd.DataFrame] = field(default_factory=dict)
-    surveys: dict[str, tuple[pd.DataFrame, str]] = field(default_factory=dict)
-    changes: list[Change] = field(default_factory=list)
-    _covered: dict[str, tuple[str, pd.MultiIndex]] = field(default_factory=dict)
-
-    def claim(self, source_id: str, df: pd.DataFrame, origin: str) -> None:
-        """Two files of one import may add to a source, but not cover the same area, year and
-        variable."""
-        scope = pd.MultiIndex.from_frame(df[SCOPE_COLUMNS].drop_duplicates())
-        if source_id in self._covered:
-            first, seen = self._covered[source_id]
-            both = scope[scope.isin(seen)]
-            if len(both):
-                raise DataError(
-                    f"{origin} and {first} both hold source '{source_id}' for "
-                    f"{both[0][0]}, {both[0][1]}, {both[0][2]} ({len(both)} in all) -> "
-                    f"import them one after the other (a later file replaces the earlier "
-                    f"one's values for what it covers), or leave one out"
-                )
-            scope = seen.append(scope)
-        self._covered[source_id] = (origin, scope)
 
 
 class ObservationStore:
@@ -92,6 +62,7 @@ class ObservationStore:
         return self.areas_path.exists() and any(self.observation_dir.glob("*.parquet"))
 
     def require(self) -> None:
+        self.settle()
         if not self.exists():
             raise DataError(
                 f"no observation data in {self.root}: run 'intmon demo-data' for the "
@@ -102,57 +73,75 @@ class ObservationStore:
     @contextlib.contextmanager
     def transaction(self, *, dry_run: bool = False, replace: bool = False):
         """Stage every write inside the block; write them together when it ends without error
-        (areas, then observations and surveys, each file atomically, then the data log).
+        (all files or none: :mod:`intmon_utils.commit`). The block holds the data folder's
+        lock alone (:mod:`intmon_utils.locks`), so no other command reads or writes meanwhile.
 
         Inside a running transaction it joins that one. ``dry_run``: check and stage only;
         the yielded :class:`Staging` says what would change. ``replace``: each source written
-        becomes exactly its file (see :mod:`intmon_utils.changes`).
+        becomes exactly its file (see :mod:`intmon_utils.changes`); an area register written
+        replaces the register instead of adding to it.
         """
         if self._staging is not None:  # an importer's own transaction inside the command's
             yield self._staging
             return
-        staging = Staging(replace=replace)
-        self._staging = staging
-        try:
-            yield staging
-        finally:
-            self._staging = None
-        if not dry_run:
-            self._commit(staging)
+        self.make_root()
+        with locks.writing(self.root, "change the data"):
+            recover(self.root, self._folders())
+            staging = Staging(replace=replace)
+            self._staging = staging
+            try:
+                yield staging
+            finally:
+                self._staging = None
+            if not dry_run:
+                self._commit(staging)
 
-    def _check_areas(self, areas: pd.DataFrame) -> pd.DataFrame:
-        missing = [c for c in AREA_COLUMNS if c not in areas.columns]
-        if missing:
-            raise DataError(f"area register: missing columns {missing}")
-        bad = ~areas["area_id"].map(is_valid_area_id)
-        if bad.any():
-            fail_at_rows(
-                "area register",
-                areas.reset_index(drop=True),
-                bad.to_numpy(),
-                "area_id",
-                "malformed area id",
-                "use text ids such as '09761000'",
-            )
-        return areas[AREA_COLUMNS].reset_index(drop=True)
+    def make_root(self) -> None:
+        """A new data folder is readable by its owner only (survey and register microdata
+        live here); to share it with a group, set the folder's group permissions
+        (``chmod 2770``): files inside get the folder's permissions (docs/security.md)."""
+        if not self.root.exists():
+            make_folder(self.root.parent)
+            self.root.mkdir(mode=0o700)
+
+    def _folders(self) -> list[Path]:
+        return [self.root, self.observation_dir, self.survey_dir]
+
+    def settle(self) -> None:
+        """Before reading: finish an import that was interrupted after its commit point (it
+        must be finished), and remove what one interrupted before it left (when no other
+        command uses the store)."""
+        if interrupted(self.root):
+            with locks.writing(self.root, "finish the interrupted import"):
+                recover(self.root, self._folders())
+        elif leftovers(self._folders()):
+            with contextlib.suppress(locks.LockedError, PermissionError):
+                with locks.writing(self.root, "remove an interrupted import's files"):
+                    recover(self.root, self._folders())
 
     def write_areas(self, areas: pd.DataFrame) -> None:
-        areas = self._check_areas(areas)
-        if self._staging is not None:
-            self._staging.areas = areas
-            return
-        with atomic_path(self.areas_path) as tmp:
-            areas.to_parquet(tmp, index=False)
+        """Stage a new area register (the demo's, or an explicit replacement)."""
+        with self.transaction() as staging:
+            staging.areas = area_register.checked(areas)
 
-    def merge_areas(self, areas: pd.DataFrame) -> None:
-        """Add areas to the register; an id already there is replaced by the new row."""
-        if self.has_areas():
-            old = self.read_areas()
-            areas = pd.concat(
-                [old[~old["area_id"].isin(areas["area_id"])], areas[AREA_COLUMNS]],
-                ignore_index=True,
-            )
-        self.write_areas(areas.sort_values("area_id", ignore_index=True))
+    def merge_areas(
+        self, areas: pd.DataFrame, *, update: bool = False, origin: str = ""
+    ) -> pd.DataFrame:
+        """Add areas to the register (:func:`intmon_utils.area_register.merged`); return the
+        rows added. Without ``update``, what a publisher's file brings to a register that had
+        areas is a warning of ``origin`` (:func:`intmon_utils.area_register.warnings`)."""
+        with self.transaction() as staging:
+            areas = area_register.checked(areas)
+            old = self.read_areas() if self.has_areas() else areas.iloc[0:0]
+            if not update and len(old):
+                staging.warnings += [(origin, w) for w in area_register.warnings(old, areas)]
+            staging.areas = area_register.merged(old, areas, update)
+            return areas[~areas["area_id"].isin(old["area_id"])]
+
+    def observed_area_ids(self) -> set[str]:
+        """Every area id that an observation or a survey answer refers to."""
+        paths = [*self.observation_dir.glob("*.parquet"), *self.survey_dir.glob("*.parquet")]
+        return {a for p in paths for a in pd.read_parquet(p, columns=["area_id"])["area_id"]}
 
     def write_observations(
         self, df: pd.DataFrame, source_id: str, origin: str | None = None
@@ -162,23 +151,21 @@ class ObservationStore:
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", source_id):
             raise DataError(f"source id {source_id!r}: use letters, digits, '_', '-' or '.'")
         origin = origin or source_id
-        areas = self.read_areas() if self.has_areas() else None
-        df = validate_observations(df, origin, areas)
-        check_import(df, origin, areas)
-        df = df[OBSERVATION_COLUMNS]
-        staging = self._staging or Staging()
-        staging.claim(source_id, df, origin)
-        change = plan_change(
-            self._source(source_id), df, source_id, origin, replace=staging.replace
-        )
-        change.check()
-        others = self._other_sources(source_id)
-        if others is not None:
-            overlap_error(df, others, source_id, origin)
-        staging.sources[source_id] = change.result
-        staging.changes.append(change)
-        if self._staging is None:
-            self._commit(staging)
+        with self.transaction() as staging:
+            areas = self.read_areas() if self.has_areas() else None
+            df = validate_observations(df, origin, areas)
+            check_import(df, origin, areas)
+            df = df[OBSERVATION_COLUMNS]
+            staging.claim(source_id, df, origin)
+            change = plan_change(
+                self._source(source_id), df, source_id, origin, replace=staging.replace
+            )
+            change.check()
+            others = self._other_sources(source_id)
+            if others is not None:
+                overlap_error(df, others, source_id, origin)
+            staging.sources[source_id] = change.result
+            staging.changes.append(change)
         return self.observation_dir / f"{source_id}.parquet"
 
     def remove_source(self, source_id: str) -> int:
@@ -187,9 +174,12 @@ class ObservationStore:
         if not target.is_file():
             known = ", ".join(sorted(p.stem for p in self.observation_dir.glob("*.parquet")))
             raise DataError(f"no source '{source_id}' in {self.observation_dir} (sources: {known})")
-        rows = len(pd.read_parquet(target, columns=["year"]))
-        target.unlink()
-        self._log({"origin": "intmon data remove", "source": source_id, "removed": rows})
+        with self.transaction() as staging:
+            rows = len(pd.read_parquet(target, columns=["year"]))
+            staging.removed.append(source_id)
+            staging.notes.append(
+                {"origin": "intmon data remove", "source": source_id, "removed": rows}
+            )
         return rows
 
     def write_survey(self, df: pd.DataFrame, source_id: str, origin: str | None = None) -> Path:
@@ -210,11 +200,37 @@ class ObservationStore:
                     "area id not in the area register",
                     "add the area or correct the id",
                 )
-        staging = self._staging or Staging()
-        staging.surveys[source_id] = (df, origin or source_id)
-        if self._staging is None:
-            self._commit(staging)
+        with self.transaction() as staging:
+            self._survey_overlap(df, source_id, origin or source_id)
+            staging.surveys[source_id] = (df, origin or source_id)
         return self.survey_dir / f"{source_id}.parquet"
+
+    def _survey_overlap(self, df: pd.DataFrame, source_id: str, origin: str) -> None:
+        """Another survey source with the same item for the same area and year would count
+        its respondents twice (the same file imported under two names)."""
+        from .survey import BASE_COLUMNS
+
+        items = [c for c in df.columns if c not in BASE_COLUMNS]
+        keys = set(zip(df["area_id"], df["year"], strict=True))
+        for path in sorted(self.survey_dir.glob("*.parquet")):
+            if path.stem == source_id:
+                continue
+            shared = [c for c in pd.read_parquet(path).columns if c in items]
+            other = pd.read_parquet(path, columns=["area_id", "year"])
+            both = keys & set(zip(other["area_id"], other["year"], strict=True))
+            if shared and both:
+                area, year = sorted(both)[0]
+                raise DataError(
+                    f"{origin}: survey source '{path.stem}' already holds the items "
+                    f"{shared[:5]} for {area} {year}; importing both would count their "
+                    f"respondents twice -> if it is the same survey, import it under its "
+                    f"first name (a re-import replaces it), or remove '{path.stem}' first"
+                )
+
+    def warn(self, origin: str, text: str) -> None:
+        """A warning of the running import: printed at its end and kept in the data log."""
+        with self.transaction() as staging:
+            staging.warnings.append((origin, text))
 
     def _source(self, source_id: str) -> pd.DataFrame | None:
         """What a source holds now (staged in this transaction, or on disk)."""
@@ -239,47 +255,25 @@ class ObservationStore:
         return pd.concat([f.assign(source_id=k) for k, f in frames.items()], ignore_index=True)
 
     def _commit(self, staging: Staging) -> None:
+        """Write what the transaction staged, with its data-log entries, all or nothing."""
+        writes = []
         if staging.areas is not None:
-            with atomic_path(self.areas_path) as tmp:
-                staging.areas.to_parquet(tmp, index=False)
+            writes.append((self.areas_path, _parquet(staging.areas)))
         for source_id, frame in staging.sources.items():
-            with atomic_path(self.observation_dir / f"{source_id}.parquet") as tmp:
-                frame.to_parquet(tmp, index=False)
+            writes.append((self.observation_dir / f"{source_id}.parquet", _parquet(frame)))
         for source_id, (frame, _) in staging.surveys.items():
-            with atomic_path(self.survey_dir / f"{source_id}.parquet") as tmp:
-                frame.to_parquet(tmp, index=False)
-        entries = [
-            {"origin": c.origin, **c.log_entry(), "rows": len(staging.sources[c.source_id])}
-            for c in staging.changes
-        ] + [
-            {"origin": origin, "source": f"survey:{sid}", "rows": len(frame)}
-            for sid, (frame, origin) in staging.surveys.items()
-        ]
-        self._log(*entries)
+            writes.append((self.survey_dir / f"{source_id}.parquet", _parquet(frame)))
+        entries = staging.log_entries()
+        if entries:
+            log = datalog.appended(self.log_path, entries)
+            writes.append((self.log_path, lambda tmp: log.to_csv(tmp, index=False)))
+        removals = [self.observation_dir / f"{sid}.parquet" for sid in staging.removed]
+        if writes or removals:
+            commit_files(self.root, writes, removals)
 
-    def _log(self, *entries: dict) -> None:
-        """Append to the data log ``imports.csv`` (time, origin file and its SHA-256, source,
-        mode and the counts of the change)."""
-        if not entries:
-            return
-        log = self.root / "imports.csv"
-        now = dt.datetime.now().isoformat(timespec="seconds")
-        rows = pd.DataFrame(
-            [
-                {
-                    "time": now,
-                    **e,
-                    "origin_sha256": (
-                        file_sha256(e["origin"]) if Path(e["origin"]).is_file() else ""
-                    ),
-                }
-                for e in entries
-            ]
-        )
-        if log.exists():
-            rows = pd.concat([pd.read_csv(log, dtype=str), rows.astype(str)], ignore_index=True)
-        with atomic_path(log) as tmp:
-            rows.to_csv(tmp, index=False)
+    @property
+    def log_path(self) -> Path:
+        return self.root / "imports.csv"
 
     def read_surveys(self) -> pd.DataFrame | None:
         """All survey microdata (items of different surveys side by side), or None."""
@@ -296,6 +290,7 @@ class ObservationStore:
         """The area register (as staged in the running transaction, if it changed it)."""
         if self._staging is not None and self._staging.areas is not None:
             return self._staging.areas
+        self.settle()
         if not self.areas_path.exists():
             raise DataError(
                 f"no area register {self.areas_path}: run 'intmon demo-data' for the "
@@ -331,36 +326,11 @@ class ObservationStore:
 
     def sources(self) -> pd.DataFrame:
         """One row per stored source: observations, areas, years, variables, last import."""
-        rows = []
-        for p in sorted(self.observation_dir.glob("*.parquet")):
-            df = pd.read_parquet(p, columns=["area_id", "year", "variable"])
-            rows.append(
-                {
-                    "source": p.stem,
-                    "observations": len(df),
-                    "areas": df["area_id"].nunique(),
-                    "years": year_ranges(df["year"]),
-                    "variables": df["variable"].nunique(),
-                }
-            )
-        columns = ["source", "observations", "areas", "years", "variables"]
-        table = pd.DataFrame(rows, columns=columns)
-        log = self.root / "imports.csv"
-        if log.is_file():
-            last = pd.read_csv(log, dtype=str)
-            if "source" in last:
-                last = last.dropna(subset=["source"]).groupby("source").last()
-                table["last import"] = table["source"].map(last["time"]).fillna("")
-                table["from"] = table["source"].map(last["origin"]).fillna("")
-        return table
+        return datalog.sources_table(sorted(self.observation_dir.glob("*.parquet")), self.log_path)
 
     def data_as_of(self) -> str | None:
         """The date (ISO) of the latest import in the data log, or None without a log."""
-        log = self.root / "imports.csv"
-        if not log.is_file():
-            return None
-        times = pd.read_csv(log, dtype=str, usecols=["time"])["time"].dropna()
-        return max(times).split("T")[0] if len(times) else None
+        return datalog.as_of(self.log_path)
 
     def is_synthetic(self) -> bool:
         return bool(self.read_areas()["synthetic"].any())
@@ -376,3 +346,7 @@ class ObservationStore:
         areas = str(self.areas_path).replace("'", "''")
         con.execute(f"CREATE VIEW areas AS SELECT * FROM read_parquet('{areas}')")
         return con
+
+
+def _parquet(frame: pd.DataFrame):
+    return lambda tmp: frame.to_parquet(tmp, index=False)

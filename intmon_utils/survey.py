@@ -21,6 +21,7 @@ Microdata contract (``intmon import survey``; CSV, Parquet or SPSS ``.sav``): ``
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import numpy as np
@@ -31,6 +32,7 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import DataError
 from .indicators import INDICATOR_COLUMNS
 from .methods import wilson_interval
+from .validation import MIN_YEAR
 
 Z = 1.959964
 BASE_COLUMNS = ["area_id", "year", "weight", "sex", "nationality", "migration_background"]
@@ -66,9 +68,14 @@ def validate_survey(df: pd.DataFrame, origin: str) -> pd.DataFrame:
         fail(bad, "area_id", "malformed area id (AGS as text, e.g. 09761000)")
     for column in ("year", "weight"):
         values = pd.to_numeric(df[column], errors="coerce")
-        if values.isna().any() or (values <= 0).any():
-            fail(values.isna() | (values <= 0), column, "not a positive number")
+        bad = values.isna() | (values <= 0) | np.isinf(values)
+        if bad.any():
+            fail(bad, column, "not a positive finite number")
         df[column] = values
+    latest = dt.date.today().year + 1
+    bad = (df["year"] % 1 != 0) | (df["year"] < MIN_YEAR) | (df["year"] > latest)
+    if bad.any():
+        fail(bad, "year", f"not a survey year between {MIN_YEAR} and {latest}")
     df["year"] = df["year"].astype("int64")
     df["sex"] = df["sex"].astype(str).str.lower().replace({"w": "f"})
     for column, allowed in (

@@ -15,7 +15,8 @@ a German statistics office would publish, and the same values machine-readable.
   every sheet for synthetic data.
 
 Written atomically. The machine-readable copy (:func:`write_values`) is CSV (UTF-8, ``,``,
-decimal point) and Parquet with one row per value.
+decimal point) and Parquet with one row per value. Texts a spreadsheet would run as a formula
+get a ``'`` in front in the workbook and the CSV (``cellsafety``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .catalogue import load_catalogue
+from .cellsafety import neutralise_frame, neutralise_workbook
 from .fileio import atomic_path
 from .formatting import UNIT_DECIMALS, legend, unit_label
 from .statuses import VALUED_INDICATORS, symbol
@@ -207,6 +209,7 @@ def write_tabellenband(
             link = contents.cell(row=contents.max_row, column=1 if k == 0 else 2)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{ws.title}'!A1")
             link.style = "Hyperlink"
+    neutralise_workbook(wb)  # texts from imported files never run as formulas
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path
@@ -230,7 +233,7 @@ def write_values(table: pd.DataFrame, area_id: str, stem: Path, synthetic: bool)
     t = value_rows(table[table["area_id"] == area_id], synthetic)
     written = []
     for suffix, write in (
-        (".csv", lambda p: t.to_csv(p, index=False, encoding="utf-8")),
+        (".csv", lambda p: neutralise_frame(t).to_csv(p, index=False, encoding="utf-8")),
         (".parquet", lambda p: t.to_parquet(p, index=False)),
     ):
         path = stem.with_suffix(suffix)

@@ -20,12 +20,20 @@ from .topics import NOTEBOOK_TOPICS
 PARAMETERS = "parameters"
 NOTEBOOKS = "notebooks"
 GITIGNORE = """\
-# generated or confidential: never in git
+# generated or confidential: never in git (intmon's docs/security.md)
 /data/
 /outputs/
 /data-real/
 /outputs-real/
 .ipynb_checkpoints/
+# microdata wherever they lie: SPSS, Stata and SAS files, Parquet tables (except test fixtures)
+*.sav
+*.zsav
+*.por
+*.dta
+*.sas7bdat
+*.parquet
+!/tests/**/*.parquet
 """
 DEFAULTS = """\
 # Shared defaults for every parameter file in this folder: keys and allowed values are listed

@@ -12,13 +12,14 @@ import pytest
 import yaml
 
 from intmon_utils.errors import DataError
+from intmon_utils.schema import AREA_COLUMNS, OBSERVATION_COLUMNS
 from intmon_utils.sources.district import (
     import_district_table,
     load_mapping,
     read_district_report,
     read_district_table,
 )
-from intmon_utils.store import AREA_COLUMNS, OBSERVATION_COLUMNS, ObservationStore
+from intmon_utils.store import ObservationStore
 
 from conftest import PROJECT, REALDATA, needs_realdata
 

@@ -80,6 +80,7 @@ def test_fetch_and_import_a_table_through_the_service(tmp_path, service, capsys)
     assert request["form"]["name"] == "12411-01-01-4" and request["form"]["format"] == "ffcsv"
     assert request["form"]["startyear"] == "2015" and request["form"]["endyear"] == "2024"
     assert PASSWORD not in request["path"] and "password" not in request["form"]
+    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700  # the downloads' folder too
     # the same observations as importing the downloaded file by hand
     by_hand = tmp_path / "by_hand"
     assert (
@@ -133,3 +134,58 @@ def test_an_unreachable_service_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("INTMON_GENESIS_PASSWORD", PASSWORD)
     with pytest.raises(DataError, match="cannot reach .* download the table as flat file"):
         fetch_table("12411-01-01-4", tmp_path, url="http://127.0.0.1:9/genesisws/rest/2020/")
+
+
+def test_credentials_never_go_over_plain_http_to_another_machine(tmp_path, monkeypatch):
+    monkeypatch.setenv("INTMON_GENESIS_USERNAME", USER)
+    monkeypatch.setenv("INTMON_GENESIS_PASSWORD", PASSWORD)
+    sent = []
+    monkeypatch.setattr(
+        "intmon_utils.sources.genesis_service._post", lambda *a: sent.append(a) or b""
+    )
+    for url in ("http://www.regionalstatistik.de/genesisws/rest/2020/", "ftp://example.org/"):
+        with pytest.raises(DataError, match="sent unencrypted -> use the service's https://"):
+            fetch_table("12411-01-01-4", tmp_path, url=url)
+    assert sent == []
+
+
+class Zipped(BaseHTTPRequestHandler):
+    """Answers every request with the zip archive in ``body``."""
+
+    body = b""
+
+    def do_POST(self):  # noqa: N802 (the http.server API)
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(Zipped.body)))
+        self.end_headers()
+        self.wfile.write(Zipped.body)
+
+    def log_message(self, *args):  # quiet
+        pass
+
+
+@pytest.mark.parametrize("members", [{}, {"a.csv": "x", "b.csv": "y"}], ids=["empty", "two"])
+def test_a_zipped_answer_must_hold_one_flat_file(tmp_path, monkeypatch, members):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for name, text in members.items():
+            z.writestr(name, text)
+    Zipped.body = buffer.getvalue()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Zipped)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("INTMON_GENESIS_USERNAME", USER)
+    monkeypatch.setenv("INTMON_GENESIS_PASSWORD", PASSWORD)
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/"
+        with pytest.raises(DataError, match=f"holds {len(members)} files .* not one flat file"):
+            fetch_table("12411-01-01-4", tmp_path / "cache", url=url)
+        Zipped.body = b"PK\x03\x04 cut short"
+        with pytest.raises(DataError, match="the zipped answer is damaged"):
+            fetch_table("12411-01-01-4", tmp_path / "cache", url=url)
+    finally:
+        server.shutdown()
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())

@@ -207,8 +207,8 @@ def test_a_threshold_below_the_floor_needs_a_reason(tmp_path, defaults, area, ke
 def test_a_reason_admits_a_lower_threshold_and_a_run_logs_it(tmp_path, caplog, demo_store):
     path = write(
         tmp_path,
-        "09761000.yml",
-        'area_id: "09761000"\nname: A\n'
+        "99101000.yml",  # an area of the demo register
+        'area_id: "99101000"\nname: A\n'
         "disclosure: {min_count: 2, reason: 'published by the Land without suppression'}\n",
     )
     p = load_parameters(path)

@@ -12,15 +12,11 @@ import pandas as pd
 import pytest
 
 from intmon_utils import migration
+from intmon_utils.changes import KEY_COLUMNS
 from intmon_utils.errors import DataError
+from intmon_utils.schema import AREA_COLUMNS, OBSERVATION_COLUMNS, validate_observations
 from intmon_utils.sources.register import import_register
-from intmon_utils.store import (
-    AREA_COLUMNS,
-    KEY_COLUMNS,
-    OBSERVATION_COLUMNS,
-    ObservationStore,
-    validate_observations,
-)
+from intmon_utils.store import ObservationStore
 from intmon_utils.synthetic import generate_register
 from intmon_utils.vocabulary import load_vocabulary
 

@@ -5,7 +5,8 @@ import pytest
 
 from intmon_utils.errors import DataError
 from intmon_utils.fileio import write_text
-from intmon_utils.store import ObservationStore, validate_observations
+from intmon_utils.schema import validate_observations
+from intmon_utils.store import ObservationStore
 
 from conftest import obs
 
@@ -98,3 +99,22 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path, monkeypatch):
 def test_missing_store_says_what_to_do(tmp_path):
     with pytest.raises(DataError, match="intmon demo-data"):
         ObservationStore(tmp_path).read_observations()
+
+
+@pytest.mark.parametrize(
+    "area_id, valid",
+    [
+        ("09761000", True),
+        ("09761000-04", True),
+        ("DG", True),
+        ("09761000\n", False),  # a line break carried over from a file
+        ("9761000", False),  # a leading zero lost
+        ("٠٩٧٦١٠٠٠", False),  # Arabic-Indic digits
+        ("09761000-", False),
+        ("0976100O", False),
+    ],
+)
+def test_area_ids_have_exactly_the_documented_forms(area_id, valid):
+    from intmon_utils.area_ids import is_valid_area_id
+
+    assert is_valid_area_id(area_id) is valid

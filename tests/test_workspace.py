@@ -1,6 +1,9 @@
 """Workspaces: intmon init, notebooks shipped with the package, a workspace's own notebooks
 first, and the command line's options checked per import kind."""
 
+import shutil
+import subprocess
+
 import pytest
 
 from intmon_utils.errors import IntmonError
@@ -32,6 +35,32 @@ def test_init_lays_out_an_empty_workspace(tmp_path):
     assert require_workspace(ws) == ws.resolve()
     # the workspace has no notebooks of its own: intmon's are used
     assert notebook_path(ws, "labor") == packaged_notebook("labor")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="asks git itself what it ignores")
+def test_the_workspace_gitignore_keeps_microdata_out_of_git(tmp_path):
+    """The data folder, and microdata files wherever they lie: SPSS and Parquet files are
+    ignored outside tests/, the workspace's own files are not (docs/security.md)."""
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    subprocess.run(["git", "init", "-q", str(ws)], check=True)
+    paths = {
+        "data/observations/x.parquet": True,
+        "data/imports.csv": True,
+        "outputs/2024/index.html": True,
+        "umfrage/buergerumfrage_2024.sav": True,
+        "melderegister.parquet": True,
+        "extracts/register.dta": True,
+        "tests/fixtures/small.parquet": False,
+        "parameters/defaults.yml": False,
+        "parameters/commentary/09761000/labor.md": False,
+    }
+    for rel in paths:
+        (ws / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ws / rel).touch()
+    for rel, ignored in paths.items():
+        proc = subprocess.run(["git", "-C", str(ws), "check-ignore", "-q", rel], check=False)
+        assert (proc.returncode == 0) == ignored, rel
 
 
 def test_init_demo_copies_the_demo_parameters(tmp_path):

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ..errors import ConfigError
+from ..reading import SMALL_FILE_LIMIT, load_yaml, read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -54,20 +55,17 @@ def read_yaml(
     """A YAML file that must hold a mapping (an empty file is an empty mapping). Problems of
     the whole file raise ``error`` without a key: ``<path>: <what> not found -> <hint>``."""
     path = Path(path)
-    if not path.is_file():
+    if not path.is_file() and not path.is_dir():
         raise error(path, None, f"{what} not found", missing_hint)
+    text = read_text(path, what, error, max_bytes=SMALL_FILE_LIMIT)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise error(
-            path, None, f"is not UTF-8 text ({exc.reason})", "save the file as UTF-8"
-        ) from None
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise error(
             path,
             None,
             f"not valid YAML ({exc})",
-            "fix the indentation or quoting at the position shown",
+            "correct the file at the position shown",
         ) from None
     if data is None:
         return {}

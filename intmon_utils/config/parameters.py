@@ -221,8 +221,19 @@ class Parameters(SharedSettings):
 
     @property
     def commentary_dir(self) -> Path:
-        """The folder of the commentary files, resolved against the parameter folder."""
-        return self._file.parent / self.commentary.replace("{area_id}", self.area_id)
+        """The folder of the commentary files, resolved against the parameter folder; it
+        must stay inside the parameter folder (also through symbolic links)."""
+        folder = self._file.parent / self.commentary.replace("{area_id}", self.area_id)
+        base = self._file.parent.resolve()
+        if not folder.resolve().is_relative_to(base):
+            raise ParameterError(
+                self._file,
+                "commentary",
+                f"the folder {folder} leads outside the parameter folder {base} (through a "
+                f"symbolic link)",
+                "keep the commentary files inside the workspace, or copy them there",
+            )
+        return folder
 
     @property
     def logo_path(self) -> Path | None:
@@ -304,3 +315,20 @@ def load_parameters(path: str | Path, defaults: WorkspaceSettings | None = None)
 def discover(parameter_dir: str | Path) -> list[Path]:
     """Parameter files of a folder (every *.yml except defaults.yml), sorted."""
     return sorted(p for p in Path(parameter_dir).glob("*.yml") if p.name != DEFAULTS_FILE)
+
+
+def check_areas_known(params: Parameters, register) -> None:
+    """The report's area and its peers are in the area register (an id that lost its
+    leading zero is named), and its commentary folder stays inside the parameter folder."""
+    known = set(register["area_id"])
+    for key, ids in (("area_id", [params.area_id]), ("peers", params.peers)):
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            close = [f"did you mean '{a}'? " for a in ("0" + unknown[0],) if a in known]
+            raise ParameterError(
+                params.parameter_file,
+                key,
+                f"{unknown} not in the area register of the data",
+                f"{''.join(close)}import the area first, or correct the id",
+            )
+    params.commentary_dir  # noqa: B018 (raises for a folder outside the parameter folder)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-from ..area_ids import AREA_ID_HINT, QUOTE_HINT, is_valid_area_id
+from ..area_ids import QUOTE_HINT, bad_code_hint, is_valid_area_id
 from .loading import describe
 
 
@@ -19,7 +19,7 @@ def _area_id(value):
             f"({type(value).__name__}) -> {QUOTE_HINT}"
         )
     if not is_valid_area_id(value):
-        raise ValueError(f"malformed area id {value!r} -> {AREA_ID_HINT}")
+        raise ValueError(f"malformed area id {bad_code_hint([value])}")
     return value
 
 

@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..reading import read_table_file
 
 GERMAN = "DE"
 MAX_AGE = 130
@@ -107,16 +108,7 @@ _CONTRACT = "see the column contract in docs/methods/migrapro.md (Inputs)"
 
 def read_register(path: str | Path, year: int) -> pd.DataFrame:
     """Read a register extract (CSV or Parquet); return it validated (:func:`validate_persons`)."""
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: file not found")
-    if path.suffix.lower() == ".parquet":
-        raw = pd.read_parquet(path)
-    else:
-        with open(path, encoding="utf-8-sig") as fh:
-            header = fh.readline()
-        sep = ";" if header.count(";") > header.count(",") else ","
-        raw = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = read_table_file(path, "register extract")
     return validate_persons(raw, str(path), year)
 
 

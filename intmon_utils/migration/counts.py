@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..store import AREA_COLUMNS, OBSERVATION_COLUMNS
+from ..schema import AREA_COLUMNS, OBSERVATION_COLUMNS
 from .contract import SEX_CODES, _factorize
 from .immigration_history import IMMIGRATION_HISTORY, immigration_history_codes
 from .migrapro import MIGRATION_BACKGROUND, migration_background_codes

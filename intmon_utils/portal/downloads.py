@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ..cellsafety import neutralise_frame
 from ..fileio import atomic_path, write_text
 from ..formatting import UNIT_DECIMALS
 from ..statuses import VALUED_INDICATORS, symbol
@@ -39,7 +40,7 @@ _TYPES = {"i": "integer", "u": "integer", "f": "number", "b": "boolean"}
 def _write_csv(df: pd.DataFrame, path: Path, excel: bool) -> Path:
     """``df`` as CSV (with pyarrow: a million rows take seconds, not minutes); for Excel
     with BOM, ``;`` and the numbers written with a decimal comma."""
-    table = pa.Table.from_pandas(df, preserve_index=False)
+    table = pa.Table.from_pandas(neutralise_frame(df), preserve_index=False)
     if excel:
         for i, field in enumerate(table.schema):
             if pa.types.is_floating(field.type):

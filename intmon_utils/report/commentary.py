@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..catalogue import load_catalogue
 from ..errors import ParameterError
+from ..reading import SMALL_FILE_LIMIT, read_text
 from .safe_markdown import COMMENT, render_markdown
 
 SECTION_ANCHORS = ("key_figures", "time_series", "gaps", "subdistricts", "comparison", "goals")
@@ -69,7 +70,8 @@ def read_commentary(commentary_dir: Path, name: str, topic: str | None = None) -
     path = commentary_path(commentary_dir, name)
     if not path.is_file():
         return Commentary(path)
-    return parse(path.read_text(encoding="utf-8"), path, topic)
+    text = read_text(path, "commentary file", ParameterError, max_bytes=SMALL_FILE_LIMIT)
+    return parse(text, path, topic)
 
 
 def parse(source: str, path: Path, topic: str | None = None) -> Commentary:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import comparisons, plotting
 from ..catalogue import load_catalogue
+from ..cellsafety import neutralise_frame
 from ..config.parameters import Parameters
 from ..disclosure.policy import workspace_policy
 from ..fileio import atomic_path, digest
@@ -170,14 +171,15 @@ class ReportContext:
     # -- output files -------------------------------------------------------------------
     def write_csv(self, df: pd.DataFrame, name: str) -> Path:
         """Write the table shown as ``tables/<topic>_<name>.csv`` for Excel: ``;``, UTF-8
-        with a byte-order mark (umlauts), numbers as numbers (:func:`excel_numbers`)."""
+        with a byte-order mark (umlauts), numbers as numbers (:func:`excel_numbers`), no
+        text that Excel would run as a formula (``cellsafety``)."""
         path = self.output_dir / "tables" / f"{self.topic}_{name}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         out = excel_numbers(df, self.lang)
         if self.synthetic:
             out["data_origin"] = self.t("report_data_origin")
         with atomic_path(path) as tmp:
-            out.to_csv(tmp, index=False, sep=";", encoding="utf-8-sig")
+            neutralise_frame(out).to_csv(tmp, index=False, sep=";", encoding="utf-8-sig")
         return path
 
     @cached_property

@@ -42,8 +42,9 @@ class KernelError(IntmonError):
 
 
 class _IPCKernelManager(AsyncKernelManager):
-    """Talks to its kernel over IPC sockets in a private folder, not over TCP ports: the
-    kernel does not listen on the network at all."""
+    """Talks to its kernel over IPC sockets in a private folder, not over TCP ports: none of
+    the kernel's five channels listens on the network (ipykernel's own subprocess-output pipe
+    still binds one random port on 127.0.0.1: docs/security.md, section 5)."""
 
     def __init__(self, socket_dir: str, **kwargs):
         super().__init__(**kwargs)

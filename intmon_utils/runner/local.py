@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +21,11 @@ def _worker_init(project: str, cell_timeout: int | None, parent: int) -> None:
 
     A worker whose run was killed (``kill -9`` of ``intmon run`` alone) would wait for work
     forever: it watches its parent and, once that is gone, stops its kernel and exits."""
+    # Ctrl-C reaches the whole process group: the run stops (intmon.cli), a worker leaves
+    # quietly, and its kernel follows (ipykernel exits when its parent is gone)
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     import nbconvert  # noqa: F401
 
     kernel = warm_kernel(project, cell_timeout)
@@ -33,6 +40,20 @@ def _worker_init(project: str, cell_timeout: int | None, parent: int) -> None:
 
     threading.Thread(target=watch_parent, daemon=True, name="intmon-parent-watch").start()
     kernel.start()
+
+
+@contextlib.contextmanager
+def _ctrl_c_held_back_from_new_processes():
+    """Block SIGINT in this thread while it starts processes: they inherit the mask, and a
+    Ctrl-C meanwhile is still handled by this process (by another of its threads)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 class LocalPool:
@@ -56,6 +77,10 @@ class LocalPool:
             initargs=(str(project), cell_timeout, os.getpid()),
             mp_context=multiprocessing.get_context("spawn"),
         ) as pool:
-            futures = [pool.submit(execute, job, str(project), data_dir) for job in todo]
+            # workers start with Ctrl-C held back (until _worker_init makes it a quiet exit),
+            # so that it interrupts none of them while it imports its libraries; this
+            # process still stops at once
+            with _ctrl_c_held_back_from_new_processes():
+                futures = [pool.submit(execute, job, str(project), data_dir) for job in todo]
             for fut in as_completed(futures):
                 yield fut.result()

@@ -17,6 +17,7 @@ from ..config.parameters import (
     DEFAULTS_FILE,
     Parameters,
     WorkspaceSettings,
+    check_areas_known,
     discover,
     load_defaults,
     load_parameters,
@@ -96,7 +97,8 @@ def plan(
             ThresholdPolicy.uniform(),
             WorkspaceSettings(),
         )
-    policy = workspace_policy(parameter_dir, store.read_areas())
+    register = store.read_areas()
+    policy = workspace_policy(parameter_dir, register)
     fingerprint = digest(published.cache_key(store), policy.key())
     defaults_file = parameter_dir / DEFAULTS_FILE
     defaults_hash = file_sha256(defaults_file) if defaults_file.exists() else "-"
@@ -105,6 +107,7 @@ def plan(
             continue
         try:
             params = load_parameters(path, defaults)
+            check_areas_known(params, register)
         except IntmonError as exc:
             failures.append(failure(in_project(path, project), path.stem, str(exc)))
             continue

@@ -16,6 +16,7 @@ from typing import Protocol
 from .. import published
 from ..manifest import FAILED, OK, SKIPPED, STALE
 from ..store import ObservationStore
+from .leftovers import remove_leftovers
 from .local import LocalPool
 from .outputs import merged_entries, write_indexes
 from .plan import Job, in_project, is_current, manifest_entry, plan
@@ -76,8 +77,7 @@ def run(
     if the_plan.params:
         published.ensure(store, the_plan.policy)  # once, before any notebook starts
     data_rel = in_project(data_dir, project)
-    for stale in output_root.rglob(".*.tmp*"):  # left by a run that was killed
-        stale.unlink(missing_ok=True)
+    remove_leftovers(project, the_plan.jobs)  # left by a run that was killed
     results = list(the_plan.failures)
     todo = [job for job in the_plan.jobs if force or not is_current(project, job)]
     if force:  # redo the figures too, not only the reports

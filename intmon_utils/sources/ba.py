@@ -21,11 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..area_ids import official_level, official_parent
+from ..area_ids import bad_code_hint, official_level, official_parent
 from ..errors import DataError
-from ..store import OBSERVATION_COLUMNS, ObservationStore
+from ..reading import parsing, read_text
+from ..schema import OBSERVATION_COLUMNS
+from ..store import ObservationStore
 from .cells import parse_cells
-from .genesis import decode
 
 INDICATORS = {  # BA indicator label -> intmon variable
     "Arbeitslose": "unemployed",
@@ -40,7 +41,9 @@ TABLE_HEADERS = ("Berichtsjahr", "Merkmal")
 def read_ba(path: str | Path) -> tuple[dict, pd.DataFrame, int]:
     """Metadata, the table (as text) and the file row number of the table header."""
     path = Path(path)
-    rows = list(csv.reader(io.StringIO(decode(path.read_bytes(), str(path))), delimiter=";"))
+    text = read_text(path, "BA export")
+    with parsing(path, "BA export"):
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     meta, header_at, after_blank = {}, None, False
     for i, r in enumerate(rows):
         cells = [c.strip() for c in r]
@@ -67,7 +70,20 @@ def read_ba(path: str | Path) -> tuple[dict, pd.DataFrame, int]:
         if not any(c.strip() for c in r):
             break
         body.append(r)
-    table = pd.DataFrame(body, columns=header[: max(len(b) for b in body)] if body else header)
+    if not body:
+        raise DataError(
+            f"{path}: the BA table has a header but no rows -> export it again with at least "
+            f"one Berichtsjahr; nothing was imported"
+        )
+    width = len([c for c in header if c])
+    short = [i for i, r in enumerate(body) if len([c for c in r if c.strip()]) < width]
+    if short:
+        raise DataError(
+            f"{path}: row {header_at + 2 + short[0]} has fewer cells than the header "
+            f"({len(short)} rows): the file is cut short or damaged -> export it again; "
+            f"nothing was imported"
+        )
+    table = pd.DataFrame([r[:width] for r in body], columns=header[:width])
     return meta, table, header_at + 2
 
 
@@ -93,7 +109,17 @@ def ba_observations(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     key = region[2].strip() if len(region) > 2 else "d"
     area = "DG" if key in ("d", "D", "") else key
     if official_level(area) is None:
-        raise DataError(f"{path}: region key {key!r} is not an AGS of a Land, Kreis or Gemeinde")
+        raise DataError(
+            f"{path}: region key {key!r} is not the AGS of a Land, Kreis or Gemeinde: "
+            f"{bad_code_hint([key])}"
+        )
+    sexes = {s for p, s in SEX_PREFIX.items() for c in table.columns if c.startswith(p)}
+    if len(sexes) == 1:
+        raise DataError(
+            f"{path}: the table has a column for {sexes.pop()} but none for the other sex: a "
+            f"column was deleted or the export is incomplete -> export it again with both "
+            f"sexes (or with the total only)"
+        )
     frames = []
     for column in table.columns[1:]:
         sex = next((s for p, s in SEX_PREFIX.items() if column.startswith(p)), "total")
@@ -138,7 +164,7 @@ def import_ba(paths, store: ObservationStore) -> str:
     messages = []
     with store.transaction():
         for path, obs, areas in prepared:
-            store.merge_areas(areas)
+            store.merge_areas(areas, origin=str(path))
             store.write_observations(obs, source_id(obs), origin=str(path))
             messages.append(f"{path}: {len(obs)} observations")
     return "\n".join(messages)

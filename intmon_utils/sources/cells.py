@@ -34,8 +34,8 @@ SYMBOLS = {
     # Koblenz: "kommt aus sachlogischen Gründen nicht in Frage"
     "koblenz": {**_COMMON, "*": "not_meaningful"},
 }
-_NUMBER = re.compile(r"^[+-]?\s*(\d{1,3}([ .\u00a0\u202f]\d{3})+|\d+)(,\d+)?$")
-_PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"^[+-]?\s*([0-9]{1,3}([ .\u00a0\u202f][0-9]{3})+|[0-9]+)(,[0-9]+)?$")
+_PLAIN = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$")
 
 
 def parse_cells(

@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from ..errors import DataError
+from ..reading import check_file
 from .genesis import decode, genesis_format
 
 DOCS = "docs/district-tables.md"
@@ -47,6 +48,8 @@ def detect_kind(path: str | Path, mapping: str | None = None) -> str:
     suffix = path.suffix.lower()
     if suffix in (".shp", ".gpkg", ".geojson", ".json") and mapping:
         return "geometry"
+    if path.is_file():
+        check_file(path, "file", allow=("zip", "parquet", "sav"))
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
 
@@ -61,7 +64,10 @@ def detect_kind(path: str | Path, mapping: str | None = None) -> str:
     elif suffix == ".parquet":
         import pyarrow.parquet as pq
 
-        kind = _table_kind(set(pq.read_schema(path).names))
+        try:
+            kind = _table_kind(set(pq.read_schema(path).names))
+        except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
+            raise DataError(f"{path}: cannot be read as Parquet ({exc})") from None
         if kind:
             return kind
     elif path.is_file():

@@ -25,13 +25,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..area_ids import OFFICIAL_CODE_PATTERN, official_level, official_parent
+from .. import reading
+from ..area_ids import OFFICIAL_CODE_PATTERN, bad_code_hint, official_level, official_parent
 from ..errors import DataError
 from ..store import ObservationStore
+from . import streaming
 from .cells import parse_cells
 from .genesis_tables import load_mapping, to_observations
 
-TIME = re.compile(r"^(\d{2}\.\d{2}\.)?(\d{4})$")
+TIME = re.compile(r"^([0-9]{2}\.[0-9]{2}\.)?([0-9]{4})$")
 AREA_VARIABLES = ("KREISE", "GEODL", "GEOBL", "GEORB", "GEMEIN", "DLAND")
 UNITS = {"Anzahl", "Prozent", "%", "Euro", "EUR", "1000", "Tsd.", "ha", "qkm", "km²", "Jahre"}
 RAW_COLUMNS = [
@@ -50,16 +52,9 @@ RAW_COLUMNS = [
 
 
 def decode(data: bytes, origin: str) -> str:
-    """UTF-8 (with or without BOM) or, failing that, Windows-1252 (a superset of ISO-8859-1
-    for printable text; older GENESIS exports use it)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    """UTF-8 (with or without BOM), UTF-16, or else Windows-1252 (a superset of ISO-8859-1
+    for printable text; older GENESIS exports use it): :func:`intmon_utils.reading.decode`."""
+    return reading.decode(data, origin, "GENESIS table", fallback="cp1252")
 
 
 # -- classic table CSV -----------------------------------------------------------------------
@@ -133,6 +128,11 @@ def read_classic(path: str | Path) -> pd.DataFrame:
             current_time = r[0].strip()
             continue
         k = key_index(r)
+        if k is None and r[0].strip().isdigit():
+            raise DataError(
+                f"{path}: row {i + 1} has the area code {r[0].strip()!r}, which is no "
+                f"official code: {bad_code_hint([r[0].strip()])}; nothing was imported"
+            )
         if k is None:
             raise DataError(
                 f"{path}: row {i + 1} is neither a data row nor the footer "
@@ -205,59 +205,66 @@ def _finish_raw(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 
 def read_ffcsv(path: str | Path) -> pd.DataFrame:
-    """Raw long table of a GENESIS flat file (one value per row, totals = empty code)."""
+    """Raw long table of a GENESIS flat file (one value per row, totals = empty code).
+
+    Read in bounded memory: only the columns used, as categories until the end
+    (:mod:`intmon_utils.sources.streaming`)."""
     path = Path(path)
-    text = decode(path.read_bytes(), str(path))
-    widths = [len(r) for r in csv.reader(io.StringIO(text), delimiter=";") if r]
-    short = [i for i, w in enumerate(widths) if w < widths[0]]  # fields missing at the end
-    if short:
-        raise DataError(
-            f"{path}: row {short[0] + 1} has fewer fields than the header ({len(short)} rows): "
-            f"the file is cut short or damaged -> download it again; nothing was imported"
-        )
-    df = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False)
-    required = {"statistics_code", "time", "value", "value_variable_code"}
-    if not required <= set(df.columns):
+    encoding = reading.text_encoding(path, "GENESIS table", fallback="cp1252")
+    names = streaming.header(path, encoding, ";")
+    n = sorted({int(c.split("_")[0]) for c in names if re.match(r"^[0-9]+_variable_code$", c)})
+    parts = [f"{k}_variable_{p}" for k in n for p in ("code", "attribute_code", "attribute_label")]
+    required = {"statistics_code", "time", "value", "value_variable_code", *parts}
+    if not required <= set(names):
         raise DataError(f"{path}: not a GENESIS flat file (needs columns {sorted(required)})")
-    n = sorted({int(c.split("_")[0]) for c in df.columns if re.match(r"^\d+_variable_code$", c)})
-    area_var = None
-    for k in n:
-        codes = set(df[f"{k}_variable_code"])
-        if any(c.startswith(AREA_VARIABLES) for c in codes):
-            area_var = k
-            break
-    if area_var is None:
+    df = streaming.read_columns(
+        path, encoding, ";", sorted(required | ({"value_unit"} & set(names)))
+    )
+    regional = [
+        k for k in n if any(c.startswith(AREA_VARIABLES) for c in df[f"{k}_variable_code"].unique())
+    ]
+    if not regional:
         raise DataError(
             f"{path}: no regional variable ({', '.join(AREA_VARIABLES)}) -> download "
             f"the table with a regional breakdown"
         )
-    labels = []
-    for k in n:
-        if k == area_var:
-            continue
-        code = df[f"{k}_variable_code"]
-        attr = df[f"{k}_variable_attribute_code"]
-        labels.append(code + "=" + attr)
-    column_label = pd.concat(labels, axis=1).agg(" | ".join, axis=1) if labels else ""
+    area = regional[0]
+    # "<variable code>=<attribute code>" of the other variables, joined with " | "
+    pairs = [df[f"{k}_variable_{p}"] for k in n if k != area for p in ("code", "attribute_code")]
+    column_label = (
+        streaming.joined(pairs, lambda v: " | ".join(map("=".join, zip(v[::2], v[1::2]))))
+        if pairs
+        else ""
+    )
     raw = pd.DataFrame(
         {
             "table": df["statistics_code"],
-            "time": df["time"],
-            "area_code": df[f"{area_var}_variable_attribute_code"].str.strip(),
-            "area_name": df[f"{area_var}_variable_attribute_label"].str.strip(),
+            "time": streaming.recoded(
+                df["time"],
+                lambda t: t.str.replace(
+                    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", r"\3.\2.\1", regex=True
+                ),
+            ),
+            "area_code": streaming.recoded(
+                df[f"{area}_variable_attribute_code"], lambda c: c.str.strip().replace("", "DG")
+            ),
+            "area_name": streaming.recoded(
+                df[f"{area}_variable_attribute_label"], lambda c: c.str.strip()
+            ),
             "row_label": df["value_variable_code"],
             "column_label": column_label,
-            "unit": df.get("value_unit", ""),
-            "cell": df["value"],
-            "row": np.arange(2, len(df) + 2),
+            "unit": df["value_unit"] if "value_unit" in df else "",
+            "cell": streaming.as_text(df["value"]),
+            "row": np.arange(2, len(df["value"]) + 2),
         }
     )
-    raw["area_code"] = raw["area_code"].replace("", "DG")
-    raw["time"] = raw["time"].str.replace(r"^(\d{4})-(\d{2})-(\d{2})$", r"\3.\2.\1", regex=True)
-    return _finish_raw(raw, path)
+    del df, pairs
+    raw = _finish_raw(raw, path)
+    categorical = [c for c in raw if isinstance(raw[c].dtype, pd.CategoricalDtype)]
+    return raw.assign(**{c: streaming.as_text(raw[c]) for c in categorical})
 
 
-TABLE_CODE = re.compile(r"(?:^|_)(\d{4}[0-9A-Z](?:-[0-9A-Z]{1,4})+)_")
+TABLE_CODE = re.compile(r"(?:^|_)([0-9]{4}[0-9A-Z](?:-[0-9A-Z]{1,4})+)_")
 
 
 def table_code(path: Path, statistic: str) -> str:
@@ -306,6 +313,7 @@ def areas_from_raw(raw: pd.DataFrame) -> pd.DataFrame:
 
 def genesis_format(path: Path) -> str | None:
     """``classic``, ``ffcsv`` or None: what the file's first line says it is."""
+    reading.check_file(path, "GENESIS table")
     with open(path, "rb") as fh:
         first = decode(fh.read(4096), str(path)).splitlines()[:1]
     line = first[0] if first else ""
@@ -326,7 +334,8 @@ def _import(paths, store: ObservationStore, mapping: str | None) -> str:
                 f"statistics_code, value_variable_code, value) -> download the table from "
                 f"GENESIS-Online or the Regionaldatenbank as CSV or flat file (ffcsv)"
             )
-        raw = read_classic(path) if fmt == "classic" else read_ffcsv(path)
+        with reading.parsing(path, "GENESIS table"):
+            raw = read_classic(path) if fmt == "classic" else read_ffcsv(path)
         table = raw["table"].iloc[0]
         entry = load_mapping(table, fmt, mapping)
         obs, unmapped = to_observations(raw, entry, f"{entry.source} {table} ({path.name})")
@@ -339,7 +348,7 @@ def _import(paths, store: ObservationStore, mapping: str | None) -> str:
         prepared.append((path, code, obs, areas_from_raw(raw), unmapped))
     with store.transaction():  # everything parsed: now write, all files or none
         for path, table, obs, areas, unmapped in prepared:
-            store.merge_areas(areas)
+            store.merge_areas(areas, origin=str(path))
             store.write_observations(obs, source_id(table), origin=str(path))
             messages.append(f"{path}: {len(obs)} observations ({unmapped} cells not mapped)")
     return "\n".join(messages)

@@ -36,6 +36,7 @@ import yaml
 
 from ..errors import DataError
 from ..fileio import write_bytes, write_text
+from ..reading import SMALL_FILE_LIMIT, load_yaml, read_text
 from .genesis import genesis_format
 
 SERVICES = {
@@ -44,6 +45,7 @@ SERVICES = {
 }
 CONFIG = Path("~/.config/intmon/genesis.yml")
 TIMEOUT = 300  # seconds: large tables take a while on the service's side
+MAX_UNZIPPED = 4 * 1024**3  # bytes: the largest flat file a zipped answer may unpack to
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z*-]{2,30}$")
 
 
@@ -63,7 +65,8 @@ def credentials(service: str) -> tuple[str, str]:
     if any((d / ".git").exists() for d in path.resolve().parents):
         raise DataError(f"{path}: credentials inside a git repository are refused -> {todo}")
     try:
-        entry = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(service) or {}
+        text = read_text(path, "credentials file", max_bytes=SMALL_FILE_LIMIT)
+        entry = (load_yaml(text) or {}).get(service) or {}
     except (yaml.YAMLError, AttributeError) as exc:
         raise DataError(f"{path}: not readable as YAML ({exc}) -> {todo}") from None
     if not isinstance(entry, dict) or not entry.get("username") or not entry.get("password"):
@@ -88,6 +91,39 @@ def _service_error(body: bytes, service: str, code: str) -> DataError:
     else:
         todo = "see the service's message; try again later if it is a technical error"
     return DataError(f"{service} web service, table {code}: {content} (code {number}) -> {todo}")
+
+
+def _endpoint(url: str) -> str:
+    """The service's table-file address; the credentials go only over HTTPS (plain HTTP only
+    to this machine, for a test server)."""
+    parts = urllib.parse.urlsplit(url)
+    local = parts.hostname in {"localhost", "127.0.0.1", "::1"}
+    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+        raise DataError(
+            f"--url {url}: the credentials would be sent unencrypted -> use the service's "
+            f"https:// address (plain http:// is accepted only for a test server on this machine)"
+        )
+    return urllib.parse.urljoin(url, "data/tablefile")
+
+
+def _unzipped(body: bytes, service: str, code: str) -> bytes:
+    """The one flat file of a zipped answer (at most :data:`MAX_UNZIPPED` bytes)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as z:
+            members = [m for m in z.infolist() if not m.is_dir()]
+            if len(members) != 1 or members[0].file_size > MAX_UNZIPPED:
+                raise DataError(
+                    f"{service} web service, table {code}: the zipped answer holds "
+                    f"{len(members)} files of {sum(m.file_size for m in members)} bytes, not "
+                    f"one flat file of at most {MAX_UNZIPPED} bytes -> check the service URL, "
+                    f"or ask for fewer years (--years) or one area (--area)"
+                )
+            return z.read(members[0])
+    except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
+        raise DataError(
+            f"{service} web service, table {code}: the zipped answer is damaged ({exc}) -> "
+            f"fetch it again (--refresh)"
+        ) from None
 
 
 def _post(url: str, form: dict, user: str, password: str) -> bytes:
@@ -148,11 +184,10 @@ def fetch_table(
         form |= {"startyear": str(years[0]), "endyear": str(years[1])}
     if area:
         form["regionalkey"] = area
-    endpoint = urllib.parse.urljoin(url or SERVICES[service], "data/tablefile")
+    endpoint = _endpoint(url or SERVICES[service])
     body = _post(endpoint, form, *credentials(service))
     if body[:2] == b"PK":  # a zipped flat file
-        with zipfile.ZipFile(io.BytesIO(body)) as z:
-            body = z.read(z.namelist()[0])
+        body = _unzipped(body, service, code)
     if body.lstrip()[:1] == b"{":
         raise _service_error(body, service, code)
     write_bytes(target, body)

@@ -19,10 +19,10 @@ import pandas as pd
 import yaml
 from pydantic import AfterValidator, RootModel
 
-from ..area_ids import official_level
+from ..area_ids import bad_code_hint, official_level
 from ..config.loading import StrictModel, parse, read_yaml
 from ..errors import DataError, MappingError
-from ..store import OBSERVATION_COLUMNS
+from ..schema import OBSERVATION_COLUMNS
 from ..vocabulary import in_vocabulary
 
 BUNDLED = "genesis_tables.yml"
@@ -122,7 +122,16 @@ def to_observations(
             )
         )
     obs = pd.concat(frames, ignore_index=True)
-    obs = obs[obs["area_id"].map(official_level).notna()]  # Regierungsbezirke are not imported
-    obs["area_level"] = obs["area_id"].map(official_level)
+    level = obs["area_id"].map(official_level)
+    regierungsbezirk = obs["area_id"].str.fullmatch("[0-9]{3}")  # not monitored: left out
+    bad = level.isna() & ~regierungsbezirk
+    if bad.any():
+        rows = obs.loc[bad, "origin_row"].iloc[0]
+        raise DataError(
+            f"{source}: {int(bad.sum())} values have an area code that is no official code "
+            f"(first in row {rows}): {bad_code_hint(obs.loc[bad, 'area_id'])}; nothing was "
+            f"imported"
+        )
+    obs = obs[~regierungsbezirk].assign(area_level=level[~regierungsbezirk])
     obs["source"] = source
     return obs[OBSERVATION_COLUMNS + ["origin_row"]], int((~matched).sum())

@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ..store import AREA_COLUMNS, ObservationStore
+from ..reading import check_file
+from ..schema import AREA_COLUMNS
+from ..store import ObservationStore
 
 KREIS_KINDS = {
     "41": "kreisfreie_stadt",
@@ -29,6 +31,7 @@ KREIS_KINDS = {
 def read_gemeindeverzeichnis(path: str | Path) -> pd.DataFrame:
     """Area register rows (``store.AREA_COLUMNS``) from a GV-ISys xlsx."""
     path = Path(path)
+    check_file(path, "Gemeindeverzeichnis", allow=("zip",))
     try:
         book = pd.ExcelFile(path)
     except Exception as exc:  # openpyxl raises several types for a broken or non-xlsx file
@@ -49,7 +52,7 @@ def read_gemeindeverzeichnis(path: str | Path) -> pd.DataFrame:
         ],
         index=rows.index,
     )
-    bad = ~area_id.str.fullmatch(r"\d{2}|\d{5}|\d{8}")
+    bad = ~area_id.str.fullmatch(r"[0-9]{2}|[0-9]{5}|[0-9]{8}")
     if bad.any():
         i = bad.idxmax()
         raise DataError(
@@ -94,6 +97,6 @@ def read_gemeindeverzeichnis(path: str | Path) -> pd.DataFrame:
 def import_gemeindeverzeichnis(paths, store: ObservationStore) -> str:
     """Gemeindeverzeichnis GV-ISys (xlsx): names, levels, parents of Länder, Kreise, Gemeinden."""
     areas = pd.concat([read_gemeindeverzeichnis(p) for p in paths]).drop_duplicates("area_id")
-    store.merge_areas(areas)
+    store.merge_areas(areas, update=True)
     counts = areas["level"].value_counts().to_dict()
     return f"area register: {counts} written to {store.areas_path}"

@@ -17,7 +17,7 @@ def import_package(paths, store: ObservationStore) -> str:
     messages = []
     with store.transaction():
         for path, obs, areas, descriptor in packages:
-            store.merge_areas(areas)
+            store.merge_areas(areas, origin=str(path))
             for source_id, part in obs.groupby("source_id", sort=True):
                 store.write_observations(
                     part.drop(columns="source_id"), str(source_id), origin=str(path)

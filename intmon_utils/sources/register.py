@@ -19,9 +19,10 @@ import pandas as pd
 
 from ..errors import DataError
 from ..migration import aggregate, read_register
-from ..store import AREA_COLUMNS, ObservationStore
+from ..schema import AREA_COLUMNS
+from ..store import ObservationStore
 
-_AGS = re.compile(r"^\d{8}$")
+_AGS = re.compile(r"^[0-9]{8}$")
 
 
 def source_id_for(ags: str) -> str:
@@ -88,7 +89,9 @@ def import_register(paths, store: ObservationStore, area=None, year=None, **_) -
         f"Einwanderungsgeschichte from register links",
     )
     with store.transaction():
-        store.merge_areas(pd.concat([municipality_rows, sub_areas], ignore_index=True))
+        store.merge_areas(
+            pd.concat([municipality_rows, sub_areas], ignore_index=True), origin=str(path)
+        )
         target = store.write_observations(obs, source_id, origin=str(path))
     total = obs[(obs["area_id"] == ags) & (obs["sex"] == "total") & (obs["age"] == "total")]
     share = total.set_index("group")["value"] / len(persons)

@@ -40,6 +40,8 @@ def import_survey(paths, store: ObservationStore) -> str:
     messages = []
     frames = [(Path(p), read_survey(p)) for p in paths]
     for path, df in frames:
+        if df.empty:
+            raise DataError(f"{path}: no respondents (only a header) -> nothing was imported")
         target = store.write_survey(df, f"survey_{path.stem}", origin=str(path))
         messages.append(f"{path}: {len(df)} respondents written to {target}")
     return "\n".join(messages)

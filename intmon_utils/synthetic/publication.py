@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..store import OBSERVATION_COLUMNS
+from ..schema import OBSERVATION_COLUMNS
 from .land import (
     BANDS,
     CITIES,

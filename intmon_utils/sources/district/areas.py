@@ -15,7 +15,7 @@ import pandas as pd
 
 from ...area_ids import is_valid_area_id
 from ...errors import DataError
-from ...store import AREA_COLUMNS
+from ...schema import AREA_COLUMNS
 from .fields import MUNICIPALITY, norm_column, norm_label
 from .grid import row_error
 from .mapping import DistrictMapping

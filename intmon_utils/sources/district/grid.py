@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError
+from ...reading import check_file, unmistakable_encoding
 from .fields import norm
 from .sections import FileFormat
 
@@ -47,7 +48,8 @@ def _file_type(path: Path, fmt: FileFormat) -> str:
 
 def _read_csv_grid(path: Path, fmt: FileFormat) -> Grid:
     try:
-        with open(path, encoding=fmt.encoding, newline="") as fh:
+        encoding = unmistakable_encoding(path) or fmt.encoding
+        with open(path, encoding=encoding, newline="") as fh:
             reader = csv.reader(fh, delimiter=fmt.separator, quotechar=fmt.quote)
             return [(reader.line_num, row) for row in reader]
     except UnicodeDecodeError as exc:
@@ -121,13 +123,14 @@ def _sheet_name(path: Path, names: list[str], sheet: str | int | None) -> str:
 
 def read_grid(path: Path, fmt: FileFormat, decimal: str) -> RawFile:
     """Every row of the file as text cells, with its row number (from 1)."""
-    if not path.exists():
-        raise DataError(f"{path}: file not found")
     if _file_type(path, fmt) == "xlsx":
+        check_file(path, "XLSX table", allow=("zip",))
         return RawFile(_read_xlsx_grid(path, fmt, decimal))
+    check_file(path, "CSV table")
+    wide = (unmistakable_encoding(path) or "").startswith("utf-16")  # 2 bytes a character
     with open(path, "rb") as fh:
-        fh.seek(max(0, path.stat().st_size - 1))
-        last = fh.read(1)
+        fh.seek(max(0, path.stat().st_size - (2 if wide else 1)))
+        last = fh.read().replace(b"\x00", b"")
     return RawFile(_read_csv_grid(path, fmt), True, last not in (b"\n", b"\r", b""))
 
 

@@ -21,14 +21,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ...changes import KEY_COLUMNS
 from ...derive import derive_complement
 from ...errors import DataError, MappingError
-from ...store import (
-    KEY_COLUMNS,
-    OBSERVATION_COLUMNS,
-    ObservationStore,
-    validate_observations,
-)
+from ...schema import OBSERVATION_COLUMNS, validate_observations
+from ...store import ObservationStore
 from ..cells import parse_cells
 from .areas import SUBDISTRICT, Context, classify_areas
 from .fields import DOCS, norm_column
@@ -46,6 +43,7 @@ class DistrictTable:
     areas: pd.DataFrame
     notes: list[str]
     unmatched: dict[int, str]  # long layout: labels of the mapping no row of this file has
+    warnings: list[str]  # what was read although it looks wrong (printed, logged)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -69,7 +67,7 @@ def _years(rows: pd.DataFrame, m: DistrictMapping, year: int | None, origin: str
             )
         return pd.Series(chosen, index=rows.index, dtype="int64")
     text = norm_column(rows[m.year_column], lambda c: str(c).strip())
-    bad = ~text.str.fullmatch(r"(19|20)\d\d")
+    bad = ~text.str.fullmatch(r"(19|20)[0-9][0-9]")
     if bad.any():
         raise row_error(
             origin,
@@ -127,11 +125,12 @@ def _parse_values(
     return cells, notes
 
 
-def _merge_duplicates(cells: pd.DataFrame, origin: str) -> pd.DataFrame:
-    """The same key twice: kept once if value and status agree (a repeated denominator)."""
+def _merge_duplicates(cells: pd.DataFrame, origin: str) -> tuple[pd.DataFrame, list[str]]:
+    """The same key twice: kept once if value and status agree (a repeated denominator, or
+    a repeated row, which is a warning)."""
     dup = cells.duplicated(KEY_COLUMNS, keep=False)
     if not dup.any():
-        return cells
+        return cells, []
     groups = cells[dup].groupby(KEY_COLUMNS, sort=False)
     spread = groups.agg(
         values=("value", lambda v: v.fillna(-1).nunique()), statuses=("status", "nunique")
@@ -150,7 +149,17 @@ def _merge_duplicates(cells: pd.DataFrame, origin: str) -> pd.DataFrame:
             f"several cells, e.g. {example} ({shown}) -> map only one of these "
             f"columns/labels, or mark aggregate rows as aggregates"
         )
-    return cells.drop_duplicates(KEY_COLUMNS, keep="first")
+    first_row = cells.groupby(KEY_COLUMNS, sort=False)["_row"].transform("first")
+    repeated = cells.loc[dup & (cells["_row"] != first_row), "_row"].unique()
+    warnings = (
+        [
+            f"{len(repeated)} rows repeat the values of earlier rows (first: row "
+            f"{repeated[0]}); each value was kept once"
+        ]
+        if len(repeated)
+        else []
+    )
+    return cells.drop_duplicates(KEY_COLUMNS, keep="first"), warnings
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,7 +170,7 @@ def _merge_duplicates(cells: pd.DataFrame, origin: str) -> pd.DataFrame:
 def _ags(m: DistrictMapping, area: str | None) -> str:
     mid = m.municipality.id
     if area is not None:
-        if not re.fullmatch(r"\d{8}", str(area)):
+        if not re.fullmatch(r"[0-9]{8}", str(area)):
             raise DataError(
                 f"--area {area!r}: district tables need the 8-digit AGS of the "
                 f"municipality, e.g. 09162000"
@@ -202,7 +211,7 @@ def read_district_report(
     rows = rows.assign(_year=_years(rows, m, year, origin))
     cells, layout_notes = layout.extract(rows, set(needed), origin)
     cells, value_notes = _parse_values(cells, m, origin)
-    cells = _merge_duplicates(cells, origin)
+    cells, warnings = _merge_duplicates(cells, origin)
     level = rows.drop_duplicates("_area_id").set_index("_area_id")["_area_level"]
     obs = cells.assign(
         area_level=cells["area_id"].map(level),
@@ -219,7 +228,11 @@ def read_district_report(
     obs = obs.sort_values(["area_id", "year", *TARGET_KEYS], ignore_index=True)
     obs = validate_observations(obs[[*OBSERVATION_COLUMNS, "origin_row"]], origin)
     return DistrictTable(
-        obs, areas.reset_index(drop=True), notes + layout_notes + value_notes, layout.unmatched
+        obs,
+        areas.reset_index(drop=True),
+        notes + layout_notes + value_notes,
+        layout.unmatched,
+        warnings,
     )
 
 
@@ -303,11 +316,13 @@ def import_district_table(
     messages = []
     with store.transaction():
         areas = _new_areas(store, tables)
-        store.merge_areas(areas)
+        added = store.merge_areas(areas, origin=", ".join(map(str, paths)))
         for t, p in zip(tables, paths, strict=True):
+            for text in t.warnings:
+                store.warn(str(p), text)
             store.write_observations(t.observations, sid, origin=str(p))
             n_areas = t.observations["area_id"].nunique()
             line = f"{p}: {len(t.observations)} observations of {n_areas} areas"
             messages.append("; ".join([line, *t.notes]))
-    messages.append(f"{len(areas)} areas added to or updated in {store.areas_path}")
+    messages.append(f"{len(added)} areas added to {store.areas_path}")
     return "\n".join(messages)

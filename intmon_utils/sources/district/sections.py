@@ -78,7 +78,9 @@ def _row_ranges(value: Any) -> frozenset[int]:
         if isinstance(item, int) and not isinstance(item, bool) and item >= 1:
             rows.add(item)
             continue
-        found = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", item) if isinstance(item, str) else None
+        found = (
+            re.fullmatch(r"\s*([0-9]+)\s*-\s*([0-9]+)\s*", item) if isinstance(item, str) else None
+        )
         if not found or int(found[1]) > int(found[2]) or int(found[1]) < 1:
             raise ValueError(
                 f"must be row numbers ≥ 1 or ranges, got {describe(item)} -> write e.g. "
@@ -145,7 +147,7 @@ class Municipality(Section):
     @field_validator("id")
     @classmethod
     def _ags(cls, value: str) -> str:
-        if not re.fullmatch(r"\d{8}", value):
+        if not re.fullmatch(r"[0-9]{8}", value):
             raise ValueError(
                 f"{value!r} is not an 8-digit AGS -> write the Gemeindeschlüssel in "
                 f'quotes, e.g. "09162000" (München)'
