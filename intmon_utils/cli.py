@@ -207,6 +207,9 @@ def cmd_docs(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from .cli_data import add_data_parser, add_export_parser
     from .cli_import import add_fetch_parser, add_import_parser
+    from .cli_lab import add_lab_parser
+    from .cli_trace import add_trace_parser
+    from .cli_workgroup import add_workgroup_parsers
     from .publication import PUBLICATION
     from .topics import NOTEBOOK_TOPICS
 
@@ -285,6 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_fetch_parser(sub)
     add_data_parser(sub)
     add_export_parser(sub)
+    add_trace_parser(sub)
+    add_lab_parser(sub)
+    add_workgroup_parsers(sub)
 
     cat = sub.add_parser("catalogue", help="render the Indikatorenkatalog (md, html or xlsx)")
     cat.add_argument("--format", choices=["md", "html", "xlsx"], default="html")

@@ -80,6 +80,21 @@ def write_text(target: str | os.PathLike, text: str) -> Path:
     return Path(target)
 
 
+def write_new_text(target: str | os.PathLike, text: str) -> bool:
+    """Write a file that does not exist yet, whole or not at all; False (and nothing
+    written) when it exists, even if another process made it a moment ago."""
+    target = Path(target)
+    tmp = temp_beside(target)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.link(tmp, target)  # fails if the target exists: never replaces a file
+    except FileExistsError:
+        return False
+    finally:
+        os.unlink(tmp)
+    return True
+
+
 def write_bytes(target: str | os.PathLike, data: bytes) -> Path:
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)

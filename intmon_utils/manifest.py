@@ -20,8 +20,11 @@ PRESENT = (OK, SKIPPED, STALE)  # the report's files exist
 FILE = "manifest.json"
 
 
-def write(path: Path, entries: list[dict]) -> Path:
-    return write_text(path, json.dumps({"jobs": entries}, ensure_ascii=False, indent=2))
+def write(path: Path, entries: list[dict], provenance: dict | None = None) -> Path:
+    """The manifest: every job, and how the reports were made (``provenance``:
+    :func:`intmon_utils.runner.outputs.provenance_of`)."""
+    body = {"jobs": entries} | ({"provenance": provenance} if provenance else {})
+    return write_text(path, json.dumps(body, ensure_ascii=False, indent=2))
 
 
 def read(path: Path) -> list[dict]:

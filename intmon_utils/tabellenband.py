@@ -176,9 +176,12 @@ def write_tabellenband(
     synthetic: bool,
     lang: str = "de",
     disclosure: str = "",
+    provenance: list[tuple[str, str]] = (),
 ) -> Path:
     """The Tabellenband of ``area_id`` from the published indicator table; ``disclosure`` is
-    the paragraph on the thresholds (``formatting.disclosure_note``)."""
+    the paragraph on the thresholds (``formatting.disclosure_note``), ``provenance`` the
+    (label, text) pairs of how it was made (:func:`intmon_utils.provenance.lines`), listed
+    at the end of the contents sheet."""
     catalogue = load_catalogue()
     mine = table[table["area_id"] == area_id]
     title = text("page_workbook_title", lang, name=area_name, area_id=area_id)
@@ -209,6 +212,12 @@ def write_tabellenband(
             link = contents.cell(row=contents.max_row, column=1 if k == 0 else 2)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{ws.title}'!A1")
             link.style = "Hyperlink"
+    if provenance:
+        contents.append([])
+        contents.append([text("provenance_title", lang)])
+        contents.cell(row=contents.max_row, column=1).font = BOLD
+        for label, value in provenance:
+            contents.append([label, value])
     neutralise_workbook(wb)  # texts from imported files never run as formulas
     with atomic_path(path) as tmp:
         wb.save(tmp)

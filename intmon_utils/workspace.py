@@ -19,6 +19,7 @@ from .topics import NOTEBOOK_TOPICS
 
 PARAMETERS = "parameters"
 NOTEBOOKS = "notebooks"
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "workspace"  # pre-commit, git
 GITIGNORE = """\
 # generated or confidential: never in git (intmon's docs/security.md)
 /data/
@@ -26,6 +27,8 @@ GITIGNORE = """\
 /data-real/
 /outputs-real/
 .ipynb_checkpoints/
+# JupyterLab's collaboration history (older jupyter-collaboration keeps it here)
+.jupyter/
 # microdata wherever they lie: SPSS, Stata and SAS files, Parquet tables (except test fixtures)
 *.sav
 *.zsav
@@ -54,7 +57,14 @@ the interpretation per topic in `parameters/commentary/<area_id>/<topic>.md` (an
     intmon import gv AuszugGV2QAktuell.xlsx      # the area register, then your data
     intmon import --help                         # every kind of file intmon reads
     intmon data status                           # what can be computed for which area
-    intmon run                                   # every report, written to outputs/<year>/
+    intmon check                                 # parameters, commentary, goals, data
+    intmon new-commentary --area ID --year Y     # commentary templates with key figures
+    intmon run                                   # every report (drafts) in outputs/<year>/
+    intmon release --area ID --year Y            # the integration office releases one
+    intmon lab                                   # JupyterLab for both offices
+
+In git: `pre-commit install` runs `intmon check` and the secret and microdata checks before
+every commit; `nbdime config-git --enable --global` shows notebook diffs cell by cell.
 
 A notebook placed in `notebooks/<topic>.ipynb` replaces intmon's own for this workspace
 (`intmon init . --notebooks` copies intmon's as a starting point).
@@ -115,6 +125,8 @@ def init_workspace(target: str | Path, demo: bool = False, notebooks: bool = Fal
     planned: list[tuple[Path, bytes]] = [
         (target / ".gitignore", GITIGNORE.encode()),
         (target / "README.md", README.encode()),
+        (target / ".pre-commit-config.yaml", (TEMPLATES / "pre-commit-config.yaml").read_bytes()),
+        (target / ".gitattributes", (TEMPLATES / "gitattributes").read_bytes()),
     ]
     if demo:
         planned += [(target / PARAMETERS / rel, data) for rel, data in _demo_files()]

@@ -16,13 +16,16 @@
 # %% [markdown]
 # # Indikatoren erkunden
 #
-# Interaktiv in JupyterLab (nicht Teil von `intmon run`). Gezeigt werden die veröffentlichten Werte nach Geheimhaltung. Zuerst `intmon run` oder `intmon demo-data` ausführen.
+# Interaktiv in JupyterLab (nicht Teil von `intmon run`). Gezeigt werden die veröffentlichten Werte nach Geheimhaltung. Zuerst `intmon run` oder `intmon demo-data` ausführen. `intmon lab` öffnet dieses Notebook im Arbeitsbereich; es findet seinen Arbeitsbereich, wo auch immer JupyterLab gestartet wurde.
 
 # %% tags=["parameters"]
-data_dir = "../data"
-parameter_dir = "../parameters"
+# The workspace; None: the one `intmon lab` serves ($INTMON_PROJECT), else the nearest
+# folder with parameters/ from the notebook's own folder upwards.
+project = None
 
 # %%
 from intmon_utils.explore import explore
+from intmon_utils.lab import find_workspace
 
-explore(data_dir, parameter_dir)
+workspace = find_workspace(project)
+explore(workspace / "data", workspace / "parameters")

@@ -23,6 +23,7 @@ NOT_RUNTIME = {
     "playwright",
     "axe-playwright-python",
     "pypdf",
+    "pre-commit",
 }
 
 

@@ -21,8 +21,9 @@ DOC = {  # key: (type, allowed values, meaning) for docs/parameters.md
     "topics": ("list", ", ".join(REPORT_TOPICS), "Topic reports produced for this area."),
     "indicators": (
         "mapping",
-        "{exclude: [indicator ids]}",
-        "Indicators the working group does not monitor (justify in the commentary).",
+        "{exclude: [indicator ids], reasons: {indicator id: text}}",
+        "Indicators the working group does not monitor, and why (intmon check warns about "
+        "an exclusion without a reason).",
     ),
     "targets": (
         "mapping",
@@ -50,7 +51,9 @@ DOC = {  # key: (type, allowed values, meaning) for docs/parameters.md
         "{title, subtitle, publisher, contact, date: YYYY-MM-DD, version, logo: image file "
         "below the parameter folder, licence, status: draft|released}",
         "Title page and imprint of the integrated report (<area_id>_report.html/.pdf). "
-        "A report is marked 'Entwurf' (draft) on every page until status is released; "
+        "A report is marked 'Entwurf' (draft) on every page until it is released: with "
+        "'intmon release' (recorded in releases/<area_id>-<year>.yml, flagged when data or "
+        "commentary change afterwards) or with status: released; "
         "keys left out are not printed (the title defaults to 'Integrationsbericht <name> "
         "<year>').",
     ),

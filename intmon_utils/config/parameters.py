@@ -100,6 +100,7 @@ ImagePath = Annotated[str, BeforeValidator(_relative_image)]
 
 class IndicatorChoice(StrictModel):
     exclude: list[IndicatorId] = []
+    reasons: dict[IndicatorId, Text] = {}  # why an indicator is left out (intmon check asks)
 
 
 class Disclosure(StrictModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from .. import provenance
 from ..config.parameters import Parameters
 from ..fileio import write_text
 from ..formatting import disclosure_note
@@ -68,6 +69,7 @@ def write_publication(
         first.synthetic,
         params.language,
         note,
+        provenance.lines(provenance.record(params, first.store, project_dir), params.language),
     )
     write_values(
         table, params.area_id, output_dir / Path(names["values_csv"]).stem, first.synthetic

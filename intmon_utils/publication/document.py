@@ -15,11 +15,11 @@ import base64
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__, pages
+from .. import pages, provenance, release
 from ..config.parameters import IMAGE_TYPES, Parameters
 from ..errors import ParameterError
 from ..formatting import legend
-from ..report import Report, html
+from ..report import Report, html, notes
 from ..report.commentary import FINDINGS, SUMMARY, read_commentary, shift_headings
 from ..report.html import Section
 from ..texts import text
@@ -75,6 +75,7 @@ def render(reports: list[Report]) -> str:
         _imprint(first),
     ]
     title = publication_title(params)
+    state = release.state(params, first.store)
     return pages.render(
         "report.html",
         lang=params.language,
@@ -84,11 +85,11 @@ def render(reports: list[Report]) -> str:
         year=params.year,
         facts=_title_facts(first),
         logo=_logo(params),
-        draft=params.publication.status == "draft",
+        draft=state.draft,
         synthetic=first.synthetic,
         chapters=chapters,
         css=CSS.read_text(encoding="utf-8"),
-        page_css=_page_css(first, title),
+        page_css=_page_css(first, title, state.draft),
     )
 
 
@@ -149,7 +150,8 @@ def _methods(reports: list[Report]) -> Chapter:
     sources = sorted({s for r in reports for s in r.sources})
     intro = html.paragraph(first.t("report_sources") + ": " + "; ".join(sources))
     parts = [
-        Part(f"{r.topic}-methods", topic_label(r.topic, r.lang), r.methods().body) for r in reports
+        Part(f"{r.topic}-methods", topic_label(r.topic, r.lang), notes.methods(r).body)
+        for r in reports
     ]
     return Chapter("methods", first.t("report_methods"), intro, parts)
 
@@ -167,9 +169,12 @@ def _imprint(first: Report) -> Chapter:
         (first.t("publication_version"), p.version),
         (first.t("publication_licence"), p.licence),
         (first.t("publication_data_status"), _data_status(first)),
-        (first.t("publication_made_with"), f"intmon {__version__}"),
+        (first.t("release_state"), release.state(first.params, first.store).describe(first.lang)),
     ]
     body = html.definition_list([(k, v) for k, v in items if v])
+    record = provenance.record(first.params, first.store, first.project_dir)
+    body += html.heading(first.t("provenance_title"), SECTION_LEVEL)
+    body += html.definition_list(provenance.lines(record, first.lang))
     if first.synthetic:
         body += html.banner(first.t("report_synthetic"))
     return Chapter("imprint", first.t("publication_imprint"), body)
@@ -192,6 +197,7 @@ def _title_facts(first: Report) -> list[tuple[str, str]]:
         (first.t("publication_date"), p.date),
         (first.t("publication_version"), p.version),
         (first.t("publication_data_status"), _data_status(first)),
+        (first.t("release_state"), release.state(first.params, first.store).describe(first.lang)),
     ]
     return [(k, v) for k, v in facts if v]
 
@@ -218,10 +224,10 @@ def css_string(value: str) -> str:
     return f'"{escaped}"'
 
 
-def _page_css(first: Report, title: str) -> str:
+def _page_css(first: Report, title: str, draft: bool) -> str:
     """The running header of every printed page: the report's title and, for a draft,
     the word 'Entwurf'; the page number at the foot."""
-    draft = first.t("publication_draft") if first.params.publication.status == "draft" else ""
+    draft = first.t("publication_draft") if draft else ""
     page = first.t("publication_page")
     return (
         f"@page {{ @top-left {{ content: {css_string(title)}; }}"

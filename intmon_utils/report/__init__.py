@@ -79,7 +79,7 @@ class Report(ReportContext):
         return notes.availability(self)
 
     def methods(self) -> Section:
-        return notes.methods(self)
+        return notes.methods(self, with_provenance=True)
 
     def values(self) -> pd.DataFrame:
         """The area's published indicator values (for scripted checks in a notebook)."""

@@ -6,6 +6,7 @@ import os
 
 import pandas as pd
 
+from .. import provenance
 from ..catalogue_doc import formula
 from ..formatting import disclosure_note, legend, unit_label
 from ..texts import all_texts
@@ -152,12 +153,18 @@ def _suppressed_html(ctx: ReportContext) -> str:
     return title + html.table(df, ctx.lang)
 
 
-def methods(ctx: ReportContext) -> Section:
+def methods(ctx: ReportContext, with_provenance: bool = False) -> Section:
     """Definition, inputs, unit, source, rationale, caveats and references per indicator,
-    then disclosure control and the legend of the symbols."""
+    then disclosure control and the legend of the symbols; ``with_provenance``: and how the
+    report was made (:mod:`intmon_utils.provenance`; the integrated report has it once, in
+    its imprint)."""
     parts = [html.definition_list(_method_items(ctx, ind)) for ind in ctx.indicators]
     parts.append(html.paragraph(_disclosure(ctx, len(selection.suppressed(ctx.mine)))))
     parts.append(html.paragraph(legend(ctx.lang)))
+    if with_provenance:
+        parts.append(html.heading(ctx.t("provenance_title"), 3))
+        record = provenance.record(ctx.params, ctx.store, ctx.project_dir)
+        parts.append(html.definition_list(provenance.lines(record, ctx.lang)))
     return Section(ctx.t("report_methods"), "\n".join(parts))
 
 

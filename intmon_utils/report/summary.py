@@ -20,28 +20,37 @@ DIRECTION_BETTER = {"higher_is_better": True, "lower_is_better": False, "neutral
 GERMANY = "DG"  # area id of Germany in the area register
 
 
-def key_figures(ctx: ReportContext) -> Section:
-    """Latest value, changes, trend and the Land's value per indicator and group, then the
-    gaps between groups."""
-    title = ctx.t("report_key_figures")
+def key_figure_rows(ctx: ReportContext) -> tuple[dict[str, list[dict]], bool]:
+    """Per indicator with a value: its rows of the key-figures table (latest value, changes,
+    trend and the Land's value per group, then the gaps between groups, all as shown), and
+    whether any value rests on small numbers."""
     changes = ctx.changes[ctx.changes["sex"] == "total"].set_index(
         ["indicator_id", "group", "year", "period"]
     )[["change", "status"]]
-    rows, small = [], False
+    rows, small = {}, False
     for ind in ctx.indicators:
         if not ctx.available(ind):
             continue
         year = ctx.latest[ind.id]
+        rows[ind.id] = []
         for group in ind.groups:
             row, is_small = _value_row(ctx, ind, group, year, changes)
             if row:
-                rows.append(row)
+                rows[ind.id].append(row)
                 small |= is_small
         if ind.reference_group:
-            rows += [
+            rows[ind.id] += [
                 _gap_row(ctx, ind, g, year)
                 for g in selection.shown_gaps(ctx.gaps, ind.id, year).itertuples()
             ]
+    return rows, small
+
+
+def key_figures(ctx: ReportContext) -> Section:
+    """The key-figures table (:func:`key_figure_rows`)."""
+    title = ctx.t("report_key_figures")
+    by_indicator, small = key_figure_rows(ctx)
+    rows = [r for of_one in by_indicator.values() for r in of_one]
     if not rows:
         return html.missing(title, ctx.none_available())
     df = pd.DataFrame(rows)
@@ -192,15 +201,24 @@ def topic_goals(goals: dict, topic: str) -> dict[str, dict]:
 def goals(ctx: ReportContext) -> Section:
     """Each goal of the working group with the current and previous value and its state."""
     title = ctx.t("report_goals")
-    targets = topic_goals(ctx.params.goals, ctx.topic)
-    if not targets:
+    rows = goal_rows(ctx)
+    if not rows:
         return Section(title, html.paragraph(ctx.t("report_no_goals")))
-    status = comparisons.goal_status(ctx.table, ctx.gaps, targets, ctx.area_id, ctx.year)
-    df = pd.DataFrame([_goal_row(ctx, g) for g in status.itertuples()])
+    df = pd.DataFrame(rows)
     path = ctx.write_csv(df, "goals")
     return Section(
         title, html.table(df, ctx.lang) + html.paragraph(ctx.t("report_goal_rule")), df, [path]
     )
+
+
+def goal_rows(ctx: ReportContext) -> list[dict]:
+    """The rows of the goals table of the report's topic: target, current and previous value
+    and the goal's state, as shown."""
+    targets = topic_goals(ctx.params.goals, ctx.topic)
+    if not targets:
+        return []
+    status = comparisons.goal_status(ctx.table, ctx.gaps, targets, ctx.area_id, ctx.year)
+    return [_goal_row(ctx, g) for g in status.itertuples()]
 
 
 def _goal_row(ctx: ReportContext, g) -> dict:

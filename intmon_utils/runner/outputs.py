@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import manifest, portal
+from .. import __version__, manifest, portal, provenance, release
 from ..manifest import FAILED, SKIPPED, STALE
 from ..store import ObservationStore
 from .plan import Plan, expected_outputs, is_current, manifest_entry
@@ -50,10 +50,37 @@ def merged_entries(
     return entries
 
 
+def provenance_of(store: ObservationStore, whole: Plan, project: Path) -> dict:
+    """The manifest's provenance: intmon's version, the workspace's commit, the data state
+    with the import of every source, and per area its input files and release state."""
+    areas = {}
+    for area, params in whole.params.items():
+        inputs = provenance.area_inputs(params, store)
+        state = release.state(params, store)
+        areas[area] = {
+            **{k: v for k, v in inputs.items() if k != "data"},
+            "release": {"status": state.status, "by": state.by, "at": state.at},
+            "changed_since_release": list(state.changed),
+        }
+    return {
+        "intmon": __version__,
+        "workspace": provenance.workspace_commit(project),
+        "data": store.fingerprint(),
+        "imports": provenance.imports(store),
+        "areas": areas,
+    }
+
+
 def write_indexes(
-    store: ObservationStore, whole: Plan, output_root: Path, entries: list[dict], synthetic: bool
+    store: ObservationStore,
+    whole: Plan,
+    output_root: Path,
+    entries: list[dict],
+    synthetic: bool,
+    project: Path,
 ) -> Path | None:
     """Per year: the manifest and the portal; returns the last start page."""
+    record = provenance_of(store, whole, project)
     by_year: dict[int, list[dict]] = {p.year: [] for p in whole.params.values()}
     for e in entries:
         year = e.get("year") or (max(by_year) if by_year else None)
@@ -64,6 +91,7 @@ def write_indexes(
         year_dir = output_root / str(year)
         year_dir.mkdir(parents=True, exist_ok=True)
         of_year = sorted(of_year, key=lambda e: e["job"])
-        manifest.write(year_dir / manifest.FILE, of_year)
+        areas = {a: v for a, v in record["areas"].items() if whole.params[a].year == year}
+        manifest.write(year_dir / manifest.FILE, of_year, {**record, "areas": areas})
         start = portal.build(store, whole, of_year, year, year_dir, synthetic)
     return start

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import published
+from .. import published, release
 from ..config.parameters import (
     DEFAULTS_FILE,
     Parameters,
@@ -182,6 +182,7 @@ def _publication_hash(path: Path, params: Parameters, defaults_hash: str, finger
         defaults_hash,
         *(f"{c.name}:{file_sha256(c)}" for c in commentary),
         _hash_or_dash(params.logo_path),
+        _hash_or_dash(release.record_path(params)),
         fingerprint,
     )
 

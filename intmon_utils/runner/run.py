@@ -107,7 +107,7 @@ def run(
     whole = plan(project, parameter_dir, store, output_root) if areas or topics else the_plan
     entries = merged_entries(project, whole, results, output_root)
     synthetic = store.is_synthetic()
-    return entries, write_indexes(store, whole, output_root, entries, synthetic)
+    return entries, write_indexes(store, whole, output_root, entries, synthetic, project)
 
 
 def failed_now(results: list[dict]) -> bool:
