@@ -120,6 +120,21 @@ def visible_text(html_doc: str) -> str:
     return parser.text()
 
 
+def without_provenance_values(text: str) -> str:
+    """The text with the values of the provenance block (import times, hashes, the commit:
+    different on every machine) replaced by "…"; its labels stay."""
+    from intmon_utils.texts import LANGUAGES
+    from intmon_utils.texts import text as label
+
+    lines = text.splitlines(keepends=True)
+    titles = {label("provenance_title", lang) + "\n" for lang in LANGUAGES}
+    for i, line in enumerate(lines):
+        if line in titles:
+            for k in range(i + 2, min(i + 11, len(lines)), 2):  # 5 label/value pairs
+                lines[k] = "…\n"
+    return "".join(lines)
+
+
 def _cells(topic: str) -> list[str]:
     """The code cells of ``notebooks/<topic>.py`` (jupytext percent format), without the
     parameters cell."""
@@ -148,7 +163,7 @@ def report_text(project: Path, data_dir: Path, area: str, topic: str) -> str:
         if last is not None:  # the cell's displayed value, as in Jupyter
             shown = eval(compile(ast.Expression(last.value), topic, "eval"), namespace)
             if hasattr(shown, "_repr_html_"):
-                parts.append(visible_text(shown._repr_html_()))
+                parts.append(without_provenance_values(visible_text(shown._repr_html_())))
     plt.close("all")
     return "".join(parts)
 
