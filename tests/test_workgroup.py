@@ -75,7 +75,7 @@ def test_the_yearly_cycle_of_two_offices(workspace):
     assert f"{labor.relative_to(ws)}: no interpretation" not in said
     # a run gives a draft
     report = ws / "outputs" / "2024" / AREA / f"{AREA}_report.html"
-    topics = ["--topic", "publication", "labor"]
+    topics = ["--topic", "publication"]
     assert run(ws, "run", "--area", AREA, *topics, "--jobs", "1", "--quiet")[0] == 0
     page = report.read_text(encoding="utf-8")
     assert 'class="draft-mark"' in page and "Die Arbeitslosigkeit sinkt." in page
