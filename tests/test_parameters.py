@@ -228,3 +228,12 @@ def test_a_reason_in_defaults_does_not_cover_a_lower_area_file(tmp_path):
     )
     with pytest.raises(ParameterError, match="below the usual threshold 2"):
         load_parameters(path)
+
+
+def test_a_commentary_folder_per_year(tmp_path):
+    defaults = "year: 2024\ncommentary: 'commentary/{area_id}/{year}/'\n"
+    path = write(tmp_path, "01001000.yml", 'area_id: "01001000"\nname: F\n', defaults)
+    params = load_parameters(path)
+    assert params.commentary_dir == tmp_path / "commentary" / "01001000" / "2024"
+    next_year = params.model_copy(update={"year": 2025})  # as intmon new-commentary --year
+    assert next_year.commentary_dir == tmp_path / "commentary" / "01001000" / "2025"

@@ -32,8 +32,10 @@ DOC = {  # key: (type, allowed values, meaning) for docs/parameters.md
     ),
     "commentary": (
         "text",
-        "folder relative to the parameter folder",
-        "Folder with <topic>.md: interpretation and qualitative findings.",
+        "folder relative to the parameter folder; {area_id} and {year} are filled in",
+        "Folder with <topic>.md: interpretation and qualitative findings. Default "
+        "commentary/{area_id}/; commentary/{area_id}/{year}/ keeps each year's texts apart "
+        "(intmon new-commentary then starts the new year's folder).",
     ),
     "language": ("text", "de, en", "Language of the reports."),
     "disclosure": (

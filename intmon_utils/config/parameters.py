@@ -224,7 +224,8 @@ class Parameters(SharedSettings):
     def commentary_dir(self) -> Path:
         """The folder of the commentary files, resolved against the parameter folder; it
         must stay inside the parameter folder (also through symbolic links)."""
-        folder = self._file.parent / self.commentary.replace("{area_id}", self.area_id)
+        relative = self.commentary.replace("{area_id}", self.area_id)
+        folder = self._file.parent / relative.replace("{year}", str(self.year))
         base = self._file.parent.resolve()
         if not folder.resolve().is_relative_to(base):
             raise ParameterError(
