@@ -1,6 +1,7 @@
 """The data log ``<data>/imports.csv``: one row per change of the store (an import of a source,
-a removal), with its time, the origin file and its SHA-256, the mode and the counts of the
-change (:mod:`intmon_utils.changes`) and the warnings the import gave."""
+a removal), with its id (``import_id``, which the reports cite), its time, the origin file and
+its SHA-256, the mode and the counts of the change (:mod:`intmon_utils.changes`) and the
+warnings the import gave."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .availability import year_ranges
-from .fileio import file_sha256
+from .fileio import digest, file_sha256
 
 
 def appended(log: Path, entries: list[dict]) -> pd.DataFrame:
@@ -19,11 +20,12 @@ def appended(log: Path, entries: list[dict]) -> pd.DataFrame:
     rows = pd.DataFrame(
         [
             {
+                "import_id": digest(now, str(k), e["origin"], str(e.get("source", "")))[:12],
                 "time": now,
                 **e,
                 "origin_sha256": file_sha256(e["origin"]) if Path(e["origin"]).is_file() else "",
             }
-            for e in entries
+            for k, e in enumerate(entries)
         ]
     )
     if log.exists():

@@ -57,8 +57,8 @@ def area_inputs(params: Parameters, store: ObservationStore) -> dict:
 
 
 def imports(store: ObservationStore) -> list[dict]:
-    """The latest import of every stored source (data log): source, time, origin file name and
-    its SHA-256 (the import's id)."""
+    """The latest import of every stored source (data log): source, import id, time, origin
+    file name and its SHA-256."""
     if not store.log_path.is_file():
         return []
     log = pd.read_csv(store.log_path, dtype=str, keep_default_na=False)
@@ -69,6 +69,7 @@ def imports(store: ObservationStore) -> list[dict]:
     return [
         {
             "source": r.source,
+            "import_id": getattr(r, "import_id", "") or None,  # logs before ids: none
             "time": r.time,
             "file": Path(r.origin).name,
             "sha256": r.origin_sha256 or None,
@@ -97,6 +98,7 @@ def lines(prov: dict, lang: str) -> list[tuple[str, str]]:
         text(
             "provenance_import",
             lang,
+            id=i.get("import_id") or "–",
             source=i["source"],
             file=i["file"],
             sha=(i["sha256"] or "–")[:12],

@@ -67,6 +67,11 @@ def test_roundtrip_keeps_ids_as_text_and_duckdb_reads_it(tmp_path):
     assert con.execute("SELECT area_id, value FROM observations").fetchall() == [("01001000", 5.0)]
     log = pd.read_csv(tmp_path / "imports.csv", dtype=str)
     assert log["rows"].tolist() == ["1"]
+    store.write_observations(
+        obs([("01001000", 2021, "unemployed", "total", "total", "total", 6)]), "test"
+    )
+    ids = pd.read_csv(tmp_path / "imports.csv", dtype=str)["import_id"]
+    assert ids.str.fullmatch("[0-9a-f]{12}").all() and ids.is_unique  # each import its id
 
 
 def test_unknown_area_rejected_and_nothing_written(tmp_path):

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from intmon_utils.cli import main
@@ -22,6 +23,7 @@ from intmon_utils.store import ObservationStore
 from intmon_utils.workgroup.findings import key_line
 from intmon_utils.workgroup.rules import markdown_findings
 from intmon_utils.workgroup.templates import comment
+from intmon_utils.workspace import packaged_notebook
 
 AREA = "99203001"  # Sandhausen an der Marke: a small kreisangehörige Gemeinde of the demo
 
@@ -90,7 +92,11 @@ def test_the_yearly_cycle_of_two_offices(workspace):
     assert 'class="draft-mark"' not in page and "freigegeben von Ina Integration" in page
     manifest = json.loads((ws / "outputs" / "2024" / "manifest.json").read_text("utf-8"))
     assert manifest["provenance"]["areas"][AREA]["release"]["status"] == "released"
-    assert manifest["provenance"]["imports"][0]["source"] == "synthetic_demo"
+    (imported,) = manifest["provenance"]["imports"]
+    log = pd.read_csv(ws / "data" / "imports.csv", dtype=str)
+    assert imported["source"] == "synthetic_demo"
+    assert imported["import_id"] == log.loc[log["source"] == "synthetic_demo", "import_id"].iloc[-1]
+    assert f"Import {imported['import_id']}" in page
     # how one of its numbers was made: from the report's value back to the stored source
     code, said = run(
         ws, "trace", "--area", AREA, "--indicator", "demography.foreign_share", "--year", "2024"
@@ -186,9 +192,9 @@ def test_release_needs_the_year_of_the_parameters_and_someone_to_name(workspace,
 
 @pytest.mark.slow
 def test_the_pre_commit_hooks_pass_on_a_fresh_workspace(tmp_path):
-    """intmon init writes the hooks (intmon check, notebook outputs, large files, keys,
-    microdata) and the nbdime attributes; on the new workspace every hook passes, and a
-    microdata file is refused."""
+    """intmon init writes the hooks (intmon check, notebook outputs, ruff, large files, keys,
+    microdata) and the nbdime attributes; on the new workspace with a notebook of its own
+    every hook passes, and a microdata file is refused."""
     pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
     if pre_commit is None:
         pytest.skip("pre-commit is not installed (pip install -e '.[test]' installs it)")
@@ -200,6 +206,8 @@ def test_the_pre_commit_hooks_pass_on_a_fresh_workspace(tmp_path):
     def git(*args):
         subprocess.run(["git", "-C", str(ws), *args], check=True, capture_output=True)
 
+    (ws / "notebooks").mkdir()
+    shutil.copy(packaged_notebook("labor"), ws / "notebooks" / "labor.ipynb")  # to adapt
     git("init", "-q")
     git("add", "-A")
     hooks = subprocess.run(
