@@ -24,7 +24,7 @@ from ..config.parameters import (
 from ..errors import IntmonError
 from ..statuses import VALUED_INDICATORS
 from ..store import ObservationStore
-from .findings import ERROR, WARNING, WORKSPACE, Finding, from_error, shown_path
+from .findings import ERROR, WARNING, WORKSPACE, Finding, from_error, shown_path, warning
 from .rules import (
     choice_findings,
     commentary_findings,
@@ -56,9 +56,8 @@ def check_workspace(
     files = [p for p in discover(parameter_dir) if not areas or p.stem in areas]
     if not files:
         out.append(
-            Finding(
+            warning(
                 WORKSPACE,
-                WARNING,
                 shown_path(parameter_dir, project),
                 None,
                 "no parameter file of a municipality",
@@ -68,9 +67,8 @@ def check_workspace(
     table = _published(store, parameter_dir)
     if table is None:
         out.append(
-            Finding(
+            warning(
                 WORKSPACE,
-                WARNING,
                 shown_path(data_dir, project),
                 None,
                 "no data: the data checks were skipped",

@@ -25,6 +25,14 @@ class Finding:
     todo: str
 
 
+def warning(area: str, file: str, line: int | None, problem: str, todo: str) -> Finding:
+    return Finding(area, WARNING, file, line, problem, todo)
+
+
+def error(area: str, file: str, line: int | None, problem: str, todo: str) -> Finding:
+    return Finding(area, ERROR, file, line, problem, todo)
+
+
 def key_line(path: Path, key: str | None) -> int | None:
     """The line of a dotted key in a YAML file (keys may hold dots themselves, as indicator
     ids do), or of ``line N`` in a commentary error; None where unknown."""

@@ -20,7 +20,7 @@ from ..report.context import topic_indicators
 from ..report.safe_markdown import COMMENT, URL_SCHEMES
 from ..statuses import VALUED_INDICATORS
 from ..store import ObservationStore
-from .findings import ERROR, WARNING, Finding, from_error, key_line, shown_path
+from .findings import Finding, error, from_error, key_line, shown_path, warning
 
 RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^>]*)?/?>")
 
@@ -30,13 +30,12 @@ def markdown_findings(area: str, path: Path, project: Path) -> list[Finding]:
     that are not web or mail links (shown as plain text), a comment that is never closed."""
     source = path.read_text(encoding="utf-8")
     out, shown = [], shown_path(path, project)
-    start = source.find("<!--", COMMENT.sub(lambda m: " " * len(m.group(0)), source).find("<!--"))
-    if "<!--" in COMMENT.sub("", source) and start >= 0:
+    start = COMMENT.sub(lambda m: " " * len(m.group(0)), source).find("<!--")  # unclosed
+    if start >= 0:
         line = source.count("\n", 0, start) + 1
         out.append(
-            Finding(
+            error(
                 area,
-                ERROR,
                 shown,
                 line,
                 "an HTML comment is opened but never closed",
@@ -55,9 +54,8 @@ def markdown_findings(area: str, path: Path, project: Path) -> list[Finding]:
                 tuple(f"{s}:" for s in URL_SCHEMES)
             ):
                 out.append(
-                    Finding(
+                    warning(
                         area,
-                        WARNING,
                         shown,
                         line,
                         f"the link '{href}' prints as plain text",
@@ -66,9 +64,8 @@ def markdown_findings(area: str, path: Path, project: Path) -> list[Finding]:
                 )
         if block.type == "inline" and RAW_HTML.search(block.content):
             out.append(
-                Finding(
+                warning(
                     area,
-                    WARNING,
                     shown,
                     line,
                     f"raw HTML {RAW_HTML.search(block.content).group(0)!r} prints as "
@@ -90,9 +87,8 @@ def commentary_findings(params: Parameters, valued: set[str], project: Path) -> 
         shown = shown_path(path, project)
         if not path.is_file():
             out.append(
-                Finding(
+                warning(
                     area,
-                    WARNING,
                     shown,
                     None,
                     "no commentary file yet",
@@ -109,9 +105,8 @@ def commentary_findings(params: Parameters, valued: set[str], project: Path) -> 
         if not text.general:
             what = "interpretation of the topic" if topic in params.topics else "text"
             out.append(
-                Finding(
+                warning(
                     area,
-                    WARNING,
                     shown,
                     None,
                     f"no {what} yet (only comments)",
@@ -123,9 +118,8 @@ def commentary_findings(params: Parameters, valued: set[str], project: Path) -> 
             lacking = [i for i in ids if i in valued and i not in text.blocks]
             if lacking:
                 out.append(
-                    Finding(
+                    warning(
                         area,
-                        WARNING,
                         shown,
                         None,
                         f"{len(lacking)} indicators with a value in {params.year} "
@@ -144,9 +138,8 @@ def choice_findings(params: Parameters, valued: set[str] | None, project: Path) 
     for ind in params.indicators.exclude:
         if ind not in params.indicators.reasons:
             out.append(
-                Finding(
+                warning(
                     area,
-                    WARNING,
                     shown,
                     key_line(path, "indicators.exclude"),
                     f"{ind} is left out without a reason",
@@ -155,9 +148,8 @@ def choice_findings(params: Parameters, valued: set[str] | None, project: Path) 
             )
     for ind in set(params.indicators.reasons) - set(params.indicators.exclude):
         out.append(
-            Finding(
+            warning(
                 area,
-                WARNING,
                 shown,
                 key_line(path, f"indicators.reasons.{ind}"),
                 f"a reason is given for {ind}, which is not left out",
@@ -168,9 +160,8 @@ def choice_findings(params: Parameters, valued: set[str] | None, project: Path) 
         line = key_line(path, f"targets.{key}")
         if goal.indicator_id in params.indicators.exclude:
             out.append(
-                Finding(
+                warning(
                     area,
-                    WARNING,
                     shown,
                     line,
                     f"the goal {key} is set for an indicator that is left out",
@@ -179,9 +170,8 @@ def choice_findings(params: Parameters, valued: set[str] | None, project: Path) 
             )
         if goal.by < params.year:
             out.append(
-                Finding(
+                warning(
                     area,
-                    WARNING,
                     shown,
                     line,
                     f"the goal {key} was due in {goal.by}",
@@ -190,9 +180,8 @@ def choice_findings(params: Parameters, valued: set[str] | None, project: Path) 
             )
         if valued is not None and goal.indicator_id not in valued:
             out.append(
-                Finding(
+                warning(
                     area,
-                    WARNING,
                     shown,
                     line,
                     f"the goal {key} has no value in {params.year}",
@@ -218,9 +207,8 @@ def data_findings(params: Parameters, table: pd.DataFrame, project: Path) -> lis
         )
         if not {i.id for i in inds} & have and not explained:
             out.append(
-                Finding(
+                warning(
                     area,
-                    WARNING,
                     shown,
                     key_line(params.parameter_file, "topics"),
                     f"topic {topic} has no value for {area} in {params.year}",
@@ -231,9 +219,8 @@ def data_findings(params: Parameters, table: pd.DataFrame, project: Path) -> lis
     silent = sorted(set(params.peers) - set(in_year["area_id"]))
     if silent:
         out.append(
-            Finding(
+            warning(
                 area,
-                WARNING,
                 shown,
                 key_line(params.parameter_file, "peers"),
                 f"peers without any value in {params.year}: {', '.join(silent)}",
@@ -248,9 +235,8 @@ def release_findings(params: Parameters, store: ObservationStore, project: Path)
     if state.status != release.CHANGED:
         return []
     return [
-        Finding(
+        warning(
             params.area_id,
-            WARNING,
             shown_path(release.record_path(params), project),
             None,
             f"released by {state.by} on {state.at}, changed since: {', '.join(state.changed)}",
