@@ -6,12 +6,13 @@ warnings the import gave."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from pathlib import Path
 
 import pandas as pd
 
 from .availability import year_ranges
-from .fileio import digest, file_sha256
+from .fileio import file_sha256
 
 
 def appended(log: Path, entries: list[dict]) -> pd.DataFrame:
@@ -20,12 +21,12 @@ def appended(log: Path, entries: list[dict]) -> pd.DataFrame:
     rows = pd.DataFrame(
         [
             {
-                "import_id": digest(now, str(k), e["origin"], str(e.get("source", "")))[:12],
+                "import_id": secrets.token_hex(6),  # 12 hex digits, unique for citing
                 "time": now,
                 **e,
                 "origin_sha256": file_sha256(e["origin"]) if Path(e["origin"]).is_file() else "",
             }
-            for k, e in enumerate(entries)
+            for e in entries
         ]
     )
     if log.exists():
