@@ -68,7 +68,7 @@ def read_record(params: Parameters) -> dict | None:
     if not path.is_file():
         return None
     record = read_yaml(path, ParameterError, "release record")
-    if not isinstance(record, dict) or not isinstance(record.get("inputs"), dict):
+    if not isinstance(record.get("inputs"), dict):  # read_yaml: always a mapping
         raise ParameterError(
             path, "inputs", "is missing", "release the report again: intmon release --area …"
         )

@@ -161,6 +161,13 @@ def test_markdown_that_would_not_print_as_written(tmp_path):
     assert found == {(7, "error", "an"), (3, "warning", "raw"), (5, "warning", "the")}
 
 
+def test_a_utf16_commentary_file_is_checked_as_it_is_read(tmp_path):
+    path = tmp_path / "labor.md"
+    path.write_text("Text mit <b>HTML</b>.\n", encoding="utf-16")  # with BOM, as reports read it
+    (found,) = markdown_findings("A", path, tmp_path)
+    assert found.line == 1 and found.problem.startswith("raw HTML '<b>'")
+
+
 def test_a_comment_cannot_be_ended_by_its_content():
     assert comment(["a --> b"]) == "<!--\na - -> b\n-->"
 

@@ -14,7 +14,8 @@ from ..catalogue import load_catalogue
 from ..config.parameters import (
     Parameters,
 )
-from ..errors import IntmonError
+from ..errors import IntmonError, ParameterError
+from ..reading import SMALL_FILE_LIMIT, read_text
 from ..report.commentary import FINDINGS, SUMMARY, commentary_path, read_commentary
 from ..report.context import topic_indicators
 from ..report.safe_markdown import COMMENT, URL_SCHEMES
@@ -28,7 +29,7 @@ RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^>]*)?/?>")
 def markdown_findings(area: str, path: Path, project: Path) -> list[Finding]:
     """What in a commentary file would not print as written: raw HTML (shown as text), links
     that are not web or mail links (shown as plain text), a comment that is never closed."""
-    source = path.read_text(encoding="utf-8")
+    source = read_text(path, "commentary file", ParameterError, max_bytes=SMALL_FILE_LIMIT)
     out, shown = [], shown_path(path, project)
     start = COMMENT.sub(lambda m: " " * len(m.group(0)), source).find("<!--")  # unclosed
     if start >= 0:
